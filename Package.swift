@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+//
+// Intone: speech-emotion recognition at cluster scale.
+//
+// Targets, from the C libraries up to the command line (dependencies point one way):
+//   C shims      CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ   (Debian -dev packages, see scripts/setup)
+//   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
+//   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
+//   IntoneFormats   files other tools open: NumPy .npy
+//   IntoneLearning  dense tensors on BLAS (grows into layers and classifiers)
+//   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
+//   intone          the command line
+//   intone-bench    benchmarks (always run with -c release)
+import PackageDescription
+
+let package = Package(
+    name: "Intone",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "intone", targets: ["intone"]),
+        .library(name: "IntoneAudio", targets: ["IntoneAudio"]),
+        .library(name: "IntoneFeatures", targets: ["IntoneFeatures"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C libraries (Debian packages)
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // libzmq's .pc adds -isystem flags SwiftPM refuses; zmq.h is in /usr/include.
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
+        .target(name: "IntoneFeatures", dependencies: ["CFFTW"]),
+        .target(name: "IntoneFormats"),
+        .target(name: "IntoneLearning", dependencies: ["COpenBLAS"]),
+        .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "intone",
+            dependencies: [
+                "IntoneAudio", "IntoneFeatures", "IntoneFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "intone-bench",
+            dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats"]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "IntoneAudioTests", dependencies: ["IntoneAudio", "IntoneFormats"]),
+        .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
+        .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneFormats"]),
+        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneLearning"]),
+        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneCluster"]),
+        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneFormats", "IntoneAudio"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,91 @@
+import CSndfile
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a file holds, read from its header without decoding it.
+public struct AudioInfo: Equatable, Sendable {
+    /// Frames (samples per channel) in the file.
+    public let frames: Int
+    /// Sampling rate in Hz.
+    public let sampleRate: Int
+    /// Number of interleaved channels.
+    public let channels: Int
+    /// Container and encoding.
+    public let format: AudioFormat
+
+    /// Duration in seconds (`frames / sampleRate`).
+    public var duration: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
+}
+
+/// An open libsndfile handle for reading: the thin owning wrapper around `SNDFILE*`.
+///
+/// `@unchecked Sendable` because the handle is only ever used by one caller at a
+/// time (the reader that owns it); libsndfile handles are not shared across threads.
+/// The handle is closed in `deinit`.
+public final class SoundFileReader: @unchecked Sendable {
+    /// The path as given by the caller (used in error messages).
+    public let path: String
+    /// Header information.
+    public let info: AudioInfo
+    private let handle: OpaquePointer
+
+    /// Opens `path` for reading.
+    ///
+    /// - Throws: `AudioError` naming the file: `.notFound`, `.isDirectory`, `.emptyFile`,
+    ///   `.unreadable`, or `.notAudio` with libsndfile's own reason.
+    public init(path: String) throws(AudioError) {
+        self.path = path
+        var st = stat()
+        if stat(path, &st) != 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw AudioError(file: path, reason: .notFound) }
+            throw AudioError(file: path, reason: .unreadable(String(cString: strerror(code))))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw AudioError(file: path, reason: .isDirectory) }
+        if st.st_size == 0 { throw AudioError(file: path, reason: .emptyFile) }
+        if access(path, R_OK) != 0 {
+            throw AudioError(file: path, reason: .unreadable(String(cString: strerror(errno))))
+        }
+        var sfInfo = SF_INFO()
+        guard let h = sf_open(path, Int32(SFM_READ), &sfInfo) else {
+            let message = String(cString: sf_strerror(nil))
+            throw AudioError(file: path, reason: .notAudio(message))
+        }
+        guard sfInfo.channels > 0, sfInfo.samplerate > 0 else {
+            sf_close(h)
+            throw AudioError(file: path, reason: .notAudio("header declares \(sfInfo.channels) channels at \(sfInfo.samplerate) Hz"))
+        }
+        // Make float reads of integer files scale to [-1, 1) exactly as soundfile (and librosa) do.
+        sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
+        handle = h
+        info = AudioInfo(
+            frames: sfInfo.frames < 0 ? 0 : Int(sfInfo.frames),
+            sampleRate: Int(sfInfo.samplerate),
+            channels: Int(sfInfo.channels),
+            format: AudioFormat(code: sfInfo.format)
+        )
+    }
+
+    deinit { sf_close(handle) }
+
+    /// Moves the read position to `frame` (from the start).
+    public func seek(toFrame frame: Int) throws(AudioError) {
+        if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
+            throw AudioError(file: path, reason: .decodeFailed("cannot seek to frame \(frame): \(lastError)"))
+        }
+    }
+
+    /// Reads up to `frames` interleaved frames into `buffer` (which must hold `frames * channels` floats).
+    ///
+    /// - Returns: the number of frames read; fewer than asked only at the end of the file.
+    public func read(into buffer: UnsafeMutablePointer<Float>, frames: Int) throws(AudioError) -> Int {
+        let got = sf_readf_float(handle, buffer, sf_count_t(frames))
+        if got < 0 || (got < frames && sf_error(handle) != SF_ERR_NO_ERROR) {
+            throw AudioError(file: path, reason: .decodeFailed(lastError))
+        }
+        return Int(got)
+    }
+
+    private var lastError: String { String(cString: sf_strerror(handle)) }
+}
