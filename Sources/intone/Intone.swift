@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `intone`: speech-emotion recognition from the command line. One subcommand per job.
+@main
+struct Intone: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intone",
+        abstract: "Recognise emotion in speech: features, corpora, sweeps, training and scoring.",
+        discussion: """
+        Examples:
+          intone features --out feats/ calls/*.wav
+          intone features --kind mel-db --summary none --frames 130 --out feats/ clip.flac
+        """,
+        version: IntoneVersion.string,
+        subcommands: [FeaturesCommand.self]
+    )
+}
+
+enum IntoneVersion {
+    static let string = "0.1.0"
+}

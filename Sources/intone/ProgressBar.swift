@@ -1,0 +1,57 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second; silent when disabled.
+///
+/// Thread-safe: workers call `advance()` from any thread.
+final class ProgressBar: @unchecked Sendable {
+    // @unchecked Sendable: all mutable state is guarded by `lock`.
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var done = 0
+    private var failed = 0
+    private var lastDraw = Date.distantPast
+    private let start = Date()
+
+    init(total: Int, label: String, enabled: Bool) {
+        self.total = total
+        self.label = label
+        self.enabled = enabled
+    }
+
+    /// Counts one finished item (`failed` if it did not succeed).
+    func advance(failed didFail: Bool = false) {
+        lock.lock(); defer { lock.unlock() }
+        done += 1
+        if didFail { failed += 1 }
+        guard enabled else { return }
+        let now = Date()
+        if done == total || now.timeIntervalSince(lastDraw) > 0.1 {
+            lastDraw = now
+            draw(now: now)
+        }
+    }
+
+    /// Clears the bar's line (call before printing the summary).
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    private func draw(now: Date) {
+        let width = 30
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        let filled = Int(fraction * Double(width))
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let failures = failed > 0 ? ", \(failed) failed" : ""
+        let line = String(format: "\r%@ [%@] %d/%d%@  %.0f/s  ETA %.0fs\u{1B}[K", label, bar, done, total, failures, rate, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
