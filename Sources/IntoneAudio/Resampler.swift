@@ -21,20 +21,25 @@ public enum Resampler {
         }
         if inputRate == outputRate || samples.isEmpty { return samples }
         let expected = Int((Double(samples.count) * (outputRate / inputRate)).rounded(.up))
-        let stream = try StreamingResampler(from: inputRate, to: outputRate, channels: 1, label: label)
-        var output = [Float]()
-        output.reserveCapacity(expected + 16)
-        try samples.withUnsafeBufferPointer { input throws(AudioError) in
-            try stream.process(input, last: true, into: &output)
+        var io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
+        var quality = soxr_quality_spec(UInt(SOXR_HQ), 0)
+        var produced = 0
+        var failure: soxr_error_t? = nil
+        // soxr_oneshot writes straight into the result: no intermediate buffers. Its output for a
+        // whole signal equals a streaming conversion of the same signal in any chunking.
+        let output = [Float](unsafeUninitializedCapacity: expected) { out, initialized in
+            failure = samples.withUnsafeBufferPointer { input in
+                soxr_oneshot(inputRate, outputRate, 1, input.baseAddress, samples.count, nil,
+                             out.baseAddress, expected, &produced, &io, &quality, nil)
+            }
+            // librosa's fix_length: zero-pad a short conversion to exactly `expected` samples.
+            for i in produced..<expected { out[i] = 0 }
+            initialized = expected
         }
-        return fixLength(output, to: expected)
-    }
-
-    /// Pads with zeros or truncates to `count` samples (librosa's `util.fix_length`).
-    static func fixLength(_ x: [Float], to count: Int) -> [Float] {
-        if x.count == count { return x }
-        if x.count > count { return Array(x[0..<count]) }
-        return x + [Float](repeating: 0, count: count - x.count)
+        if let failure {
+            throw AudioError(file: label, reason: .resampleFailed("\(inputRate) Hz → \(outputRate) Hz: \(String(cString: failure))"))
+        }
+        return output
     }
 }
 

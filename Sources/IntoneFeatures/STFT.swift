@@ -62,40 +62,50 @@ public func spectrogram(_ samples: [Float], parameters p: STFTParameters = STFTP
     let window = STFTWindowCache.window(nFFT: p.nFFT, winLength: p.winLength)
     let frameBuffer = FFTBuffer(count: p.nFFT)
     let spectrum = FFTBuffer(count: 2 * bins)
+    // Frames are transformed one at a time but written out `block` at a time: the block's
+    // spectra go to a frame-major scratch, then each bin's run of `block` values is copied to its
+    // row, so the frequency-major output is written in contiguous runs.
+    let block = 16
+    var scratch = [Float](repeating: 0, count: block * bins)
     let pad = p.center ? p.nFFT / 2 : 0
     let n = samples.count
+    let nFFT = p.nFFT, hop = p.hopLength
     samples.withUnsafeBufferPointer { x in
         out.withUnsafeMutableBufferPointer { o in
             window.withUnsafeBufferPointer { w in
-                let buf = frameBuffer.pointer
-                let spec = spectrum.pointer
-                for t in 0..<frames {
-                    // Sample index of the frame's first point in the unpadded signal.
-                    let start = t * p.hopLength - pad
-                    if start >= 0 && start + p.nFFT <= n {
-                        for i in 0..<p.nFFT { buf[i] = x[start + i] * w[i] }
-                    } else {
-                        for i in 0..<p.nFFT {
-                            let j = start + i
-                            buf[i] = (j >= 0 && j < n) ? x[j] * w[i] : 0
+                scratch.withUnsafeMutableBufferPointer { sc in
+                    let buf = frameBuffer.pointer
+                    let spec = spectrum.pointer
+                    var t0 = 0
+                    while t0 < frames {
+                        let count = min(block, frames - t0)
+                        for b in 0..<count {
+                            let start = (t0 + b) * hop - pad
+                            if start >= 0 && start + nFFT <= n {
+                                for i in 0..<nFFT { buf[i] = x[start + i] * w[i] }
+                            } else {
+                                for i in 0..<nFFT {
+                                    let j = start + i
+                                    buf[i] = (j >= 0 && j < n) ? x[j] * w[i] : 0
+                                }
+                            }
+                            fft.forward(frameBuffer, into: spectrum)
+                            let row = sc.baseAddress! + b * bins
+                            for k in 0..<bins {
+                                let re = spec[2 * k], im = spec[2 * k + 1]
+                                row[k] = re * re + im * im
+                            }
+                            if power == 1 {
+                                for k in 0..<bins { row[k] = row[k].squareRoot() }
+                            } else if power != 2 {
+                                for k in 0..<bins { row[k] = pow(row[k].squareRoot(), power) }
+                            }
                         }
-                    }
-                    fft.forward(frameBuffer, into: spectrum)
-                    if power == 2 {
                         for k in 0..<bins {
-                            let re = spec[2 * k], im = spec[2 * k + 1]
-                            o[k * frames + t] = re * re + im * im
+                            let dst = o.baseAddress! + k * frames + t0
+                            for b in 0..<count { dst[b] = sc[b * bins + k] }
                         }
-                    } else if power == 1 {
-                        for k in 0..<bins {
-                            let re = spec[2 * k], im = spec[2 * k + 1]
-                            o[k * frames + t] = (re * re + im * im).squareRoot()
-                        }
-                    } else {
-                        for k in 0..<bins {
-                            let re = spec[2 * k], im = spec[2 * k + 1]
-                            o[k * frames + t] = pow((re * re + im * im).squareRoot(), power)
-                        }
+                        t0 += count
                     }
                 }
             }

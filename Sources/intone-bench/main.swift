@@ -1,1 +1,42 @@
-print("")
+// intone-bench: performance numbers, printed, never asserted. Always build with -c release.
+//
+//   intone-bench make-clips --out DIR [--count 200] [--rate 16000] [--seconds 3]
+//   intone-bench features DIR [--passes 3]
+import Foundation
+import IntoneAudio
+import IntoneFeatures
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String, default value: String) -> String {
+    if let i = arguments.firstIndex(of: name), i + 1 < arguments.count { return arguments[i + 1] }
+    return value
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("intone-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+switch arguments.first {
+case "make-clips":
+    let out = option("--out", default: "")
+    if out.isEmpty { fail("make-clips needs --out DIR") }
+    let count = Int(option("--count", default: "200"))!
+    let rate = Int(option("--rate", default: "16000"))!
+    let seconds = Double(option("--seconds", default: "3"))!
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    for i in 0..<count {
+        let clip = SpeechLikeClip.make(seed: UInt64(i + 1), rate: rate, seconds: seconds)
+        do {
+            try AudioWriter.write(AudioSignal(samples: clip, sampleRate: rate), to: "\(out)/clip_\(String(format: "%04d", i)).wav", as: .wavPCM16)
+        } catch { fail(error.description) }
+    }
+    print("wrote \(count) clips of \(seconds) s at \(rate) Hz (16-bit WAV) to \(out)")
+case "features":
+    guard arguments.count >= 2 else { fail("features needs a folder of clips") }
+    let passes = Int(option("--passes", default: "3"))!
+    FeatureBenchmark(folder: arguments[1], passes: passes).run()
+default:
+    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N]")
+}

@@ -132,3 +132,36 @@ struct MFCCTests {
         #expect(abs(spec / 2048 - energy) / energy < 1e-3)
     }
 }
+
+/// Every kind `intone features --kind` offers, through `FeatureExtractor.compute`, against librosa.
+struct FeatureKindTests {
+    let extractor = try! FeatureExtractor()
+
+    @Test(arguments: [
+        (FeatureKind.mfcc, "mfcc", Float(0.01)), (.mfccDelta, "mfcc_delta", 0.01), (.mfccDelta2, "mfcc_delta2", 0.01),
+        (.melDB, "mel_db", 0.01), (.zcr, "zcr", 0), (.rms, "rms", 0), (.chroma, "chroma", 1e-5),
+    ])
+    func everyKindMatchesLibrosaOnSpeech(_ kind: FeatureKind, _ reference: String, _ tolerance: Float) throws {
+        let y = try Fixtures.loadedSamples("speech_22k")
+        let ref = try Fixtures.reference("speech_22k", reference)
+        let ours = try extractor.compute(kind, from: y)
+        #expect([ours.rows, ours.frames] == ref.shape)
+        #expect(ours.rows == kind.rows(for: extractor.parameters))
+        #expect(maxAbsDifference(ours.values, ref.values) <= tolerance)
+    }
+
+    @Test(arguments: [(FeatureKind.centroid, "centroid"), (.bandwidth, "bandwidth"), (.mel, "mel")])
+    func spectralKindsMatchLibrosaRelatively(_ kind: FeatureKind, _ reference: String) throws {
+        let y = try Fixtures.loadedSamples("speech_22k")
+        let ref = try Fixtures.reference("speech_22k", reference)
+        let ours = try extractor.compute(kind, from: y)
+        #expect([ours.rows, ours.frames] == ref.shape)
+        let peak = ref.values.max() ?? 0
+        #expect(maxRelativeDifference(ours.values, ref.values, floor: peak * 1e-8) <= 1e-3)
+    }
+
+    @Test func deltaOfAVeryShortClipIsAFeatureError() {
+        // 0.1 s at 22,050 Hz → 5 frames, fewer than the delta width of 9.
+        #expect(throws: FeatureError.self) { try extractor.compute(.mfccDelta, from: [Float](repeating: 0.1, count: 2205)) }
+    }
+}
