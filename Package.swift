@@ -3,7 +3,7 @@
 // Intone: speech-emotion recognition at cluster scale.
 //
 // Targets, from the C libraries up to the command line (dependencies point one way):
-//   C shims      CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ   (Debian -dev packages, see scripts/setup)
+//   C shims      CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ   (Debian -dev packages, see scripts/setup), CMalloc (glibc)
 //   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
 //   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
 //   IntoneFormats   files other tools open: NumPy .npy
@@ -33,10 +33,12 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // libzmq's .pc adds -isystem flags SwiftPM refuses; zmq.h is in /usr/include.
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        // glibc's <malloc.h> (mallopt), which Foundation's Glibc module does not export.
+        .systemLibrary(name: "CMalloc"),
 
         // MARK: Libraries
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
-        .target(name: "IntoneFeatures", dependencies: ["CFFTW"]),
+        .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
         .target(name: "IntoneFormats"),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS"]),
         .target(name: "IntoneCluster", dependencies: ["CZMQ"]),

@@ -74,6 +74,7 @@ public func spectrogram(_ samples: [Float], parameters p: STFTParameters = STFTP
         out.withUnsafeMutableBufferPointer { o in
             window.withUnsafeBufferPointer { w in
                 scratch.withUnsafeMutableBufferPointer { sc in
+                    let xp = x.baseAddress, wp = w.baseAddress!, op = o.baseAddress!, sp = sc.baseAddress!
                     let buf = frameBuffer.pointer
                     let spec = spectrum.pointer
                     var t0 = 0
@@ -81,30 +82,24 @@ public func spectrogram(_ samples: [Float], parameters p: STFTParameters = STFTP
                         let count = min(block, frames - t0)
                         for b in 0..<count {
                             let start = (t0 + b) * hop - pad
-                            if start >= 0 && start + nFFT <= n {
-                                for i in 0..<nFFT { buf[i] = x[start + i] * w[i] }
+                            if let xp, start >= 0 && start + nFFT <= n {
+                                windowed(xp + start, wp, into: buf, count: nFFT)
                             } else {
                                 for i in 0..<nFFT {
                                     let j = start + i
-                                    buf[i] = (j >= 0 && j < n) ? x[j] * w[i] : 0
+                                    buf[i] = (j >= 0 && j < n) ? x[j] * wp[i] : 0
                                 }
                             }
                             fft.forward(frameBuffer, into: spectrum)
-                            let row = sc.baseAddress! + b * bins
-                            for k in 0..<bins {
-                                let re = spec[2 * k], im = spec[2 * k + 1]
-                                row[k] = re * re + im * im
-                            }
+                            squaredMagnitudes(spec, into: sp + b * bins, count: bins)
+                            let row = sp + b * bins
                             if power == 1 {
                                 for k in 0..<bins { row[k] = row[k].squareRoot() }
                             } else if power != 2 {
                                 for k in 0..<bins { row[k] = pow(row[k].squareRoot(), power) }
                             }
                         }
-                        for k in 0..<bins {
-                            let dst = o.baseAddress! + k * frames + t0
-                            for b in 0..<count { dst[b] = sc[b * bins + k] }
-                        }
+                        transposeBlock(sp, rows: count, columns: bins, into: op + t0, rowStride: frames)
                         t0 += count
                     }
                 }
@@ -127,5 +122,54 @@ enum STFTWindowCache {
             c[key] = w
             return w
         }
+    }
+}
+
+/// `out[i] = x[i] * w[i]` for `count` values.
+@inline(__always)
+private func windowed(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i &+ 8 <= count {
+        let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+        let b = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: a * b, as: SIMD8<Float>.self)
+        i &+= 8
+    }
+    while i < count { out[i] = x[i] * w[i]; i &+= 1 }
+}
+
+/// `out[k] = re² + im²` over `count` interleaved complex values.
+@inline(__always)
+private func squaredMagnitudes(_ spectrum: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k &+ 4 <= count {
+        let v = UnsafeRawPointer(spectrum + 2 &* k).loadUnaligned(as: SIMD8<Float>.self)
+        let re = SIMD4<Float>(v[0], v[2], v[4], v[6]), im = SIMD4<Float>(v[1], v[3], v[5], v[7])
+        UnsafeMutableRawPointer(out + k).storeBytes(of: re * re + im * im, as: SIMD4<Float>.self)
+        k &+= 4
+    }
+    while k < count {
+        let re = spectrum[2 &* k], im = spectrum[2 &* k &+ 1]
+        out[k] = re * re + im * im
+        k &+= 1
+    }
+}
+
+/// Writes the transpose of a `rows × columns` row-major block: element (r, c) goes to `out[c * rowStride + r]`.
+/// Tiles of 4 × 4 keep both reads and writes within a few cache lines.
+@inline(__always)
+private func transposeBlock(_ src: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>, rowStride: Int) {
+    var c0 = 0
+    while c0 < columns {
+        let c1 = min(c0 &+ 64, columns)
+        for r in 0..<rows {
+            let s = src + r &* columns
+            var c = c0
+            while c < c1 {
+                out[c &* rowStride &+ r] = s[c]
+                c &+= 1
+            }
+        }
+        c0 = c1
     }
 }

@@ -21,6 +21,13 @@ struct FeatureBenchmark {
         let endToEnd = best(passes) {
             for f in files { _ = try! extractor.mfcc(try! AudioLoader.load(path: f).samples) }
         }
+        let stepwise = best(passes) {
+            for f in files {
+                let s = try! AudioLoader.load(path: f, sampleRate: nil)
+                let y = try! Resampler.resample(s.samples, from: Double(s.sampleRate), to: 22050)
+                _ = try! extractor.mfcc(y)
+            }
+        }
         let decode = best(passes) {
             for f in files { _ = try! AudioLoader.load(path: f, sampleRate: nil) }
         }
@@ -40,6 +47,7 @@ struct FeatureBenchmark {
         func ms(_ s: Double) -> String { String(format: "%.3f", s / n * 1000) }
         print("intone: \(files.count) clips, \(String(format: "%.2f", audioSeconds / n)) s each at \(info.sampleRate) Hz, one core, best of \(passes) passes")
         print(String(format: "intone  end-to-end (decode + resample + MFCC): %.0f files/s/core, %.0fx real time", n / endToEnd, audioSeconds / endToEnd))
+        print("intone  per clip ms: stepwise end-to-end \(ms(stepwise)), end-to-end \(ms(endToEnd))")
         print("intone  per clip ms: decode \(ms(decode)), resample \(ms(resample)), STFT \(ms(stft)), STFT+mel+dB+DCT \(ms(features))")
         print(String(format: "intone  STFT + mel + MFCC on decoded audio: %.0fx real time", audioSeconds / features))
     }

@@ -6,6 +6,7 @@ import Foundation
 import IntoneAudio
 import IntoneFeatures
 
+AllocatorTuning.keepLargeBuffers()
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func option(_ name: String, default value: String) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IntoneFeatures
 
 /// `intone`: speech-emotion recognition from the command line. One subcommand per job.
 @main
@@ -14,6 +15,22 @@ struct Intone: AsyncParsableCommand {
         version: IntoneVersion.string,
         subcommands: [FeaturesCommand.self]
     )
+}
+
+extension Intone {
+    static func main() async {
+        AllocatorTuning.keepLargeBuffers()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum IntoneVersion {
