@@ -23,6 +23,12 @@ public struct NPYError: Error, Equatable, Sendable, CustomStringConvertible {
     public let file: String
     /// What is wrong with it.
     public let reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
     public var description: String { "\(file): \(reason)" }
 }
 

@@ -2,6 +2,7 @@
 //
 //   intone-bench make-clips --out DIR [--count 200] [--rate 16000] [--seconds 3]
 //   intone-bench features DIR [--passes 3]
+//   intone-bench stream [--minutes 120] [--dir DIR]
 import Foundation
 import IntoneAudio
 import IntoneFeatures
@@ -38,6 +39,9 @@ case "features":
     guard arguments.count >= 2 else { fail("features needs a folder of clips") }
     let passes = Int(option("--passes", default: "3"))!
     FeatureBenchmark(folder: arguments[1], passes: passes).run()
+case "stream":
+    let minutes = Double(option("--minutes", default: "120"))!
+    StreamBenchmark(minutes: minutes, folder: option("--dir", default: NSTemporaryDirectory())).run()
 default:
-    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N]")
+    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N] | stream [--minutes M] [--dir DIR]")
 }

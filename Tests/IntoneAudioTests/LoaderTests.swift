@@ -79,3 +79,33 @@ struct LoaderTests {
         #expect(maxAbsDifference(Array(out.prefix(oneShot.count)), oneShot) == 0)
     }
 }
+
+/// Long recordings are read in bounded blocks.
+struct StreamingTests {
+    @Test func tenMinuteCallStreamsInBoundedBlocks() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("call.wav")
+        // 10 minutes of 8 kHz mu-law telephony, written a second at a time.
+        let writer = try AudioFileWriter(path: path, sampleRate: 8000, channels: 1, type: .wavULaw)
+        for s in 0..<600 {
+            let second = (0..<8000).map { i in Float(0.3 * sin(Double(s * 8000 + i) * 0.07)) }
+            try writer.write([second])
+        }
+        try writer.close()
+        #expect(try AudioLoader.info(path: path).frames == 4_800_000)
+
+        let block = 8000
+        let stream = try AudioBlockStream(path: path, blockFrames: block, sampleRate: 16000)
+        var total = 0, largest = 0, blocks = 0
+        while let b = try stream.next() {
+            total += b[0].count
+            largest = max(largest, b[0].count)
+            blocks += 1
+        }
+        #expect(total == 9_600_000)
+        // Each block is one input block resampled (2 x 8000) plus at most the filter's pending tail.
+        #expect(largest <= 2 * block + 1024, "largest block \(largest)")
+        #expect(blocks >= 600)
+    }
+}
