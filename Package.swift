@@ -58,12 +58,13 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "IntoneAudioTests", dependencies: ["IntoneAudio", "IntoneFormats"]),
-        .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
-        .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneFormats"]),
-        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneLearning"]),
-        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneCluster"]),
-        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneFormats", "IntoneAudio"]),
+        .target(name: "IntoneTestSupport", dependencies: ["IntoneFormats"], path: "Tests/IntoneTestSupport"),
+        .testTarget(name: "IntoneAudioTests", dependencies: ["IntoneTestSupport", "IntoneAudio", "IntoneFormats"]),
+        .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneTestSupport", "IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
+        .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
+        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning"]),
+        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster"]),
+        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio"]),
     ],
     swiftLanguageModes: [.v6]
 )

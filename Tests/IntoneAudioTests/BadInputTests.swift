@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntoneTestSupport
 import IntoneAudio
 
 /// Bad input gives a typed error naming the file and the reason, never a crash.
@@ -39,7 +40,7 @@ struct BadInputTests {
     @Test func truncatedHeaderIsNotAudio() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let source = try Data(contentsOf: URL(fileURLWithPath: AudioFixtures.audio("tones_16k.wav")))
+        let source = try Data(contentsOf: URL(fileURLWithPath: Fixtures.audio("tones_16k.wav")))
         for cut in [4, 12, 30] {
             let path = dir.file("cut\(cut).wav")
             try source.prefix(cut).write(to: URL(fileURLWithPath: path))
@@ -53,17 +54,17 @@ struct BadInputTests {
         // A header promising more data than the file holds: libsndfile reads what is there.
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let source = try Data(contentsOf: URL(fileURLWithPath: AudioFixtures.audio("tones_16k.wav")))
+        let source = try Data(contentsOf: URL(fileURLWithPath: Fixtures.audio("tones_16k.wav")))
         let path = dir.file("half.wav")
         try source.prefix(source.count / 2).write(to: URL(fileURLWithPath: path))
-        let whole = try AudioLoader.load(path: AudioFixtures.audio("tones_16k.wav"), sampleRate: nil)
+        let whole = try AudioLoader.load(path: Fixtures.audio("tones_16k.wav"), sampleRate: nil)
         let half = try AudioLoader.load(path: path, sampleRate: nil)
         #expect(half.samples.count > 0 && half.samples.count < whole.samples.count)
         #expect(Array(whole.samples.prefix(half.samples.count)) == half.samples)
     }
 
     @Test func offsetPastTheEndIsAClearError() {
-        let path = AudioFixtures.audio("short_0p3s.wav")
+        let path = Fixtures.audio("short_0p3s.wav")
         #expect(throws: AudioError(file: path, reason: .offsetBeyondEnd(offset: 0.5, duration: 0.3))) {
             try AudioLoader.load(path: path, offset: 0.5, duration: 3)
         }
@@ -87,7 +88,7 @@ struct BadInputTests {
     }
 
     @Test func invalidParametersAreRefused() {
-        let path = AudioFixtures.audio("tones_16k.wav")
+        let path = Fixtures.audio("tones_16k.wav")
         #expect(throws: AudioError.self) { try AudioLoader.load(path: path, offset: -1) }
         #expect(throws: AudioError.self) { try AudioLoader.load(path: path, duration: 0) }
         #expect(throws: AudioError.self) { try AudioLoader.load(path: path, sampleRate: 0) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntoneTestSupport
 import IntoneAudio
 
 /// Every format libsndfile reads, written by libsndfile and decoded back.

@@ -1,23 +1,24 @@
 import Foundation
 import Testing
+import IntoneTestSupport
 import IntoneAudio
 
 /// Decoding and resampling against `librosa.load` on the committed fixtures.
 struct LoaderTests {
-    @Test(arguments: AudioFixtures.stems)
+    @Test(arguments: Fixtures.stems)
     func decodingMatchesLibrosaExactly(_ stem: String) throws {
         // Same libsndfile float conversion and the same channel mean: identical samples.
-        let signal = try AudioLoader.load(path: AudioFixtures.audio(AudioFixtures.fileName(stem)), sampleRate: nil)
-        let ref = try AudioFixtures.reference(stem, "native")
+        let signal = try AudioLoader.load(path: Fixtures.audio(Fixtures.fileName(stem)), sampleRate: nil)
+        let ref = try Fixtures.reference(stem, "native")
         #expect(signal.samples.count == ref.values.count)
         #expect(signal.samples == ref.values)
     }
 
-    @Test(arguments: AudioFixtures.stems)
+    @Test(arguments: Fixtures.stems)
     func loadWithOffsetDurationAndResamplingMatchesLibrosa(_ stem: String) throws {
         // librosa.load(path, sr=22050, offset=0.5, duration=3.0) with soxr_hq.
-        let signal = try AudioLoader.load(path: AudioFixtures.audio(AudioFixtures.fileName(stem)), sampleRate: 22050, offset: 0.5, duration: 3.0)
-        let ref = try AudioFixtures.reference(stem, "load")
+        let signal = try AudioLoader.load(path: Fixtures.audio(Fixtures.fileName(stem)), sampleRate: 22050, offset: 0.5, duration: 3.0)
+        let ref = try Fixtures.reference(stem, "load")
         #expect(signal.sampleRate == 22050)
         #expect(signal.samples.count == ref.values.count)
         // Debian's libsoxr 0.1.3 and python-soxr's bundled copy agree to within float rounding.
@@ -26,7 +27,7 @@ struct LoaderTests {
     }
 
     @Test func infoReadsTheHeader() throws {
-        let info = try AudioLoader.info(path: AudioFixtures.audio("stereo_8bit_11k.wav"))
+        let info = try AudioLoader.info(path: Fixtures.audio("stereo_8bit_11k.wav"))
         #expect(info.sampleRate == 11025)
         #expect(info.channels == 2)
         #expect(info.frames == 16538)
@@ -36,7 +37,7 @@ struct LoaderTests {
 
     @Test func streamedBlocksEqualWholeFileLoad() throws {
         for (name, rate) in [("speech_8k_ulaw.wav", 22050), ("stereo_48k.wav", 16000), ("tones_16k.wav", 16000)] {
-            let path = AudioFixtures.audio(name)
+            let path = Fixtures.audio(name)
             let whole = try AudioLoader.load(path: path, sampleRate: rate)
             // Block sizes that do not divide the file length, including a tiny one.
             for block in [1000, 4096, 100_000] {
@@ -50,7 +51,7 @@ struct LoaderTests {
     }
 
     @Test func splitChannelsStreamEachChannel() throws {
-        let path = AudioFixtures.audio("stereo_48k.wav")
+        let path = Fixtures.audio("stereo_48k.wav")
         let stream = try AudioBlockStream(path: path, blockFrames: 5000, channels: .split)
         var left: [Float] = [], right: [Float] = []
         while let b = try stream.next() { left += b[0]; right += b[1] }

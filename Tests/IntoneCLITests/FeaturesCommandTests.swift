@@ -1,21 +1,23 @@
 import Foundation
 import Testing
+import IntoneTestSupport
 import IntoneFormats
 
 /// `intone features` run as a separate process on real files.
 struct FeaturesCommandTests {
     @Test func writesOneNpyPerInputNamedAfterIt() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let out = dir.path
         let result = try IntoneProcess.run([
             "features", "--summary", "none", "--offset", "0.5", "--duration", "3", "--out", out,
-            CLIFixtures.audio("speech_22k.flac"), CLIFixtures.audio("speech_8k_ulaw.wav"),
+            Fixtures.audio("speech_22k.flac"), Fixtures.audio("speech_8k_ulaw.wav"),
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("features: 2 written, 0 failed"))
         for stem in ["speech_22k", "speech_8k_ulaw"] {
             let ours = try NPYFile.read(path: out + "/\(stem).npy")
-            let ref = try NPYFile.read(path: CLIFixtures.reference("\(stem).mfcc"))
+            let ref = try NPYFile.read(path: Fixtures.referencePath("\(stem).mfcc"))
             #expect(ours.shape == [40, 130])
             #expect(ours.shape == ref.shape)
             var diff: Float = 0
@@ -25,13 +27,14 @@ struct FeaturesCommandTests {
     }
 
     @Test func badFileIsReportedAndOthersAreStillWritten() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let out = dir.path
         let bogus = out + "/bogus.wav"
         try "not audio".write(toFile: bogus, atomically: true, encoding: .utf8)
         let result = try IntoneProcess.run([
-            "features", "--out", out + "/feats", bogus, CLIFixtures.audio("tones_16k.wav"),
-            CLIFixtures.audio("short_0p3s.wav"), "--offset", "0.5",
+            "features", "--out", out + "/feats", bogus, Fixtures.audio("tones_16k.wav"),
+            Fixtures.audio("short_0p3s.wav"), "--offset", "0.5",
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("intone: error: \(bogus): not a readable audio file ("))
@@ -43,11 +46,12 @@ struct FeaturesCommandTests {
     }
 
     @Test func fixedFrameCountPadsAndCuts() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let out = dir.path
         let result = try IntoneProcess.run([
             "features", "--kind", "mel-db", "--summary", "none", "--frames", "50", "--out", out,
-            CLIFixtures.audio("stereo_48k.wav"), CLIFixtures.audio("tones_16k.wav"),
+            Fixtures.audio("stereo_48k.wav"), Fixtures.audio("tones_16k.wav"),
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let short = try NPYFile.read(path: out + "/stereo_48k.npy")   // 1 s → 44 frames, padded
@@ -57,17 +61,18 @@ struct FeaturesCommandTests {
     }
 
     @Test func sameFileNameTwiceIsAnErrorNotAnOverwrite() throws {
-        let out = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let out = dir.path
         try FileManager.default.createDirectory(atPath: out + "/b", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLIFixtures.audio("tones_16k.wav"), toPath: out + "/b/tones_16k.wav")
-        let result = try IntoneProcess.run(["features", "--out", out + "/f", CLIFixtures.audio("tones_16k.wav"), out + "/b/tones_16k.wav"])
+        try FileManager.default.copyItem(atPath: Fixtures.audio("tones_16k.wav"), toPath: out + "/b/tones_16k.wav")
+        let result = try IntoneProcess.run(["features", "--out", out + "/f", Fixtures.audio("tones_16k.wav"), out + "/b/tones_16k.wav"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("would overwrite the features of"))
     }
 
     @Test func invalidOptionsAreRefusedWithTheReason() throws {
-        let result = try IntoneProcess.run(["features", "--n-mfcc", "300", "--out", "/tmp/x", CLIFixtures.audio("tones_16k.wav")])
+        let result = try IntoneProcess.run(["features", "--n-mfcc", "300", "--out", "/tmp/x", Fixtures.audio("tones_16k.wav")])
         #expect(result.status != 0)
         #expect(result.stderr.contains("n_mfcc must be between 1 and n_mels = 128 (got 300)"))
     }

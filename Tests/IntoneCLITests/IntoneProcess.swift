@@ -39,16 +39,3 @@ struct IntoneProcess {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }
-
-enum CLIFixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static func audio(_ name: String) -> String { root.appendingPathComponent("audio/\(name)").path }
-    static func reference(_ name: String) -> String { root.appendingPathComponent("reference/\(name).npy").path }
-}
-
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "intone-cli-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}

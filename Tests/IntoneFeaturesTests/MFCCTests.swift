@@ -1,4 +1,5 @@
 import Testing
+import IntoneTestSupport
 import IntoneAudio
 import IntoneFeatures
 import IntoneFormats

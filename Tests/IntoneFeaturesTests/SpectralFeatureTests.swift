@@ -1,4 +1,5 @@
 import Testing
+import IntoneTestSupport
 import IntoneFeatures
 import IntoneFormats
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntoneTestSupport
 import IntoneFormats
 
 /// `.npy` files exactly as numpy writes and reads them.
