@@ -6,7 +6,9 @@
 //   C shims      CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ   (Debian -dev packages, see scripts/setup), CMalloc (glibc)
 //   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
 //   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
-//   IntoneFormats   files other tools open: NumPy .npy
+//   IntoneRandom    seeded randomness (every random stream named by run seed + purpose)
+//   IntoneFormats   files other tools open: NumPy .npy, CSV; content hashes
+//   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
 //   IntoneLearning  dense tensors on BLAS (grows into layers and classifiers)
 //   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
 //   intone          the command line
@@ -37,9 +39,11 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
 
         // MARK: Libraries
+        .target(name: "IntoneRandom"),
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
         .target(name: "IntoneFormats"),
+        .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS"]),
         .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
 
@@ -47,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "intone",
             dependencies: [
-                "IntoneAudio", "IntoneFeatures", "IntoneFormats",
+                "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,6 +66,8 @@ let package = Package(
         .testTarget(name: "IntoneAudioTests", dependencies: ["IntoneTestSupport", "IntoneAudio", "IntoneFormats"]),
         .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneTestSupport", "IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
         .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
+        .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
+        .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio"]),
