@@ -8,6 +8,7 @@
 //   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
 //   IntoneRandom    seeded randomness (every random stream named by run seed + purpose)
 //   IntoneFormats   files other tools open: NumPy .npy, CSV; content hashes
+//   IntoneEngine    running tasks: locally on threads (the cluster places the same tasks on workers)
 //   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
 //   IntoneLearning  dense tensors on BLAS (grows into layers and classifiers)
 //   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
@@ -43,7 +44,8 @@ let package = Package(
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
         .target(name: "IntoneFormats"),
-        .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
+        .target(name: "IntoneEngine"),
+        .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS"]),
         .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
 
@@ -51,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "intone",
             dependencies: [
-                "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom",
+                "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -3,6 +3,7 @@ import Foundation
 import IntoneAudio
 import IntoneFeatures
 import IntoneFormats
+import IntoneEngine
 import Logging
 
 /// `intone features`: one `.npy` of features per audio file.
@@ -96,7 +97,7 @@ struct FeaturesCommand: ParsableCommand {
                                          summary: summary == .mean, frames: frames)
         let progress = ProgressBar(total: files.count, label: "features", enabled: logging.showsProgress)
         let started = Date()
-        let outcomes = ParallelMap.run(count: files.count, jobs: jobs) { i -> Result<String, FeatureFileError> in
+        let outcomes = LocalRunner.map(count: files.count, jobs: jobs) { i -> Result<String, FeatureFileError> in
             let result: Result<String, FeatureFileError>
             if let clash = plan.collisions[i] {
                 result = .failure(FeatureFileError(file: files[i], reason: "output \(plan.outputs[i]) would overwrite the features of \(clash)"))

@@ -8,7 +8,7 @@ import Glibc
 /// Thread-safe: workers call `advance()` from any thread.
 final class ProgressBar: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is guarded by `lock`.
-    private let total: Int
+    private var total: Int
     private let label: String
     private let enabled: Bool
     private let lock = NSLock()
@@ -28,6 +28,20 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         done += 1
         if didFail { failed += 1 }
+        guard enabled else { return }
+        let now = Date()
+        if done == total || now.timeIntervalSince(lastDraw) > 0.1 {
+            lastDraw = now
+            draw(now: now)
+        }
+    }
+
+    /// Sets the absolute state (for jobs that report their own counts).
+    func update(done: Int, total: Int, failed: Int) {
+        lock.lock(); defer { lock.unlock() }
+        self.done = done
+        self.total = total
+        self.failed = failed
         guard enabled else { return }
         let now = Date()
         if done == total || now.timeIntervalSince(lastDraw) > 0.1 {
