@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "IntoneFormats"),
         .target(name: "IntoneEngine"),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
-        .target(name: "IntoneLearning", dependencies: ["COpenBLAS"]),
+        .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom"]),
         .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
 
         // MARK: Executables
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
-        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning"]),
+        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio"]),
     ],
