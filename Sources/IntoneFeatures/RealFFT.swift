@@ -3,7 +3,7 @@ import Synchronization
 
 /// A forward real-to-complex FFT of one size, planned once with FFTW (single precision) and shared.
 ///
-/// FFTW's planner is not thread-safe, its executor is: plans are made under a process-wide lock
+/// FFTW's planner is not thread-safe, its executor is: plans are made under the process-wide planner lock
 /// and cached by size (`RealFFT.plan(size:)`), then executed concurrently from any thread with
 /// new-array execution on buffers that have FFTW's alignment (`FFTBuffer`).
 ///
@@ -26,20 +26,20 @@ public final class RealFFT: @unchecked Sendable {
     }
 
     deinit {
-        RealFFT.plannerLock.withLock { _ in fftwf_destroy_plan(plan) }
+        FFTWPlanner.state.withLock { _ in fftwf_destroy_plan(plan) }
     }
 
     /// The shared plan for `size`-point transforms (made on first use).
     public static func plan(size: Int) -> RealFFT {
         precondition(size > 0, "FFT size must be positive")
-        return plannerLock.withLock { cache in
-            if let existing = cache[size] { return existing }
+        return FFTWPlanner.state.withLock { caches in
+            if let existing = caches.forward[size] { return existing }
             let input = fftwf_alloc_real(size)!
             let output = fftwf_alloc_complex(size / 2 + 1)!
             defer { fftwf_free(input); fftwf_free(output) }
             let plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))!
             let fft = RealFFT(size: size, plan: plan)
-            cache[size] = fft
+            caches.forward[size] = fft
             return fft
         }
     }
@@ -56,7 +56,6 @@ public final class RealFFT: @unchecked Sendable {
         }
     }
 
-    private static let plannerLock = Mutex<[Int: RealFFT]>([:])
 }
 
 /// A float buffer aligned the way FFTW wants (allocated by `fftwf_malloc`), owned and freed by this object.

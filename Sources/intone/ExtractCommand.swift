@@ -26,6 +26,9 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "The feature store folder (created if missing; resumed if present).")
     var out: String
 
+    @Flag(help: "Add augmented copies of training examples (noise 15-30 dB SNR, shift ±10%, stretch 0.8-1.2, pitch ±2-4 semitones), seeded.")
+    var augment = false
+
     @Option(help: "Files processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -67,7 +70,17 @@ struct ExtractCommand: ParsableCommand {
         }
         let parameters = FeatureStoreParameters(features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
-        let job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed)
+        var job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed)
+        if augment {
+            let policy = AugmentationPolicy.standard
+            let seed = self.seed
+            job = FeatureExtractionJob(
+                store: out, parameters: parameters, split: strategy, seed: seed,
+                augmentations: { sha in policy.augmentations(seed: seed, exampleID: sha).map(\.id) },
+                augment: { id, samples, sampleRate, sha in
+                    try Augmentation(id: id).apply(to: samples, sampleRate: Double(sampleRate), seed: seed, exampleID: sha)
+                })
+        }
         let progress = ProgressBar(total: 0, label: "extract", enabled: logging.showsProgress)
         let started = Date()
         let summary: FeatureExtractionJob.Summary
