@@ -10,7 +10,8 @@
 //   IntoneFormats   files other tools open: NumPy .npy, CSV; content hashes
 //   IntoneEngine    running tasks: locally on threads (the cluster places the same tasks on workers)
 //   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
-//   IntoneLearning  dense tensors on BLAS (grows into layers and classifiers)
+//   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics
+//   IntoneSweep     sweep specs (YAML), trials, cross-validation, the best-parameter artifact, model files
 //   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
 //   intone          the command line
 //   intone-bench    benchmarks (always run with -c release)
@@ -27,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // MARK: C libraries (Debian packages)
@@ -46,7 +48,11 @@ let package = Package(
         .target(name: "IntoneFormats"),
         .target(name: "IntoneEngine"),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
-        .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom"]),
+        .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
+        .target(name: "IntoneSweep", dependencies: [
+            "IntoneLearning", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
 
         // MARK: Executables
@@ -54,6 +60,7 @@ let package = Package(
             name: "intone",
             dependencies: [
                 "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
+                "IntoneLearning", "IntoneSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,7 +77,8 @@ let package = Package(
         .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
-        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom"]),
+        .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
+        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio"]),
     ],

@@ -38,22 +38,7 @@ public enum NPYFile {
 
     /// The bytes of a version 1.0 `.npy` file holding `array` as little-endian float32, C order.
     public static func encode(_ array: NPYArray) -> Data {
-        let shapeText: String
-        switch array.shape.count {
-        case 0: shapeText = "()"
-        case 1: shapeText = "(\(array.shape[0]),)"
-        default: shapeText = "(" + array.shape.map(String.init).joined(separator: ", ") + ")"
-        }
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-        // Pad with spaces and a newline so that magic + version + length + header is a multiple of 64.
-        let preamble = magic.count + 2 + 2
-        let total = ((preamble + header.utf8.count + 1 + 63) / 64) * 64
-        header += String(repeating: " ", count: total - preamble - header.utf8.count - 1) + "\n"
-        var data = Data(magic)
-        data.append(contentsOf: [1, 0])
-        let length = UInt16(header.utf8.count)
-        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
-        data.append(contentsOf: Array(header.utf8))
+        var data = header(descr: "<f4", shape: array.shape)
         array.values.withUnsafeBufferPointer { buffer in
             // Float bit patterns written little-endian explicitly (portable to big-endian hosts).
             var bytes = [UInt8](repeating: 0, count: buffer.count * 4)
@@ -65,6 +50,26 @@ public enum NPYFile {
             }
             data.append(contentsOf: bytes)
         }
+        return data
+    }
+
+    /// Magic, version 1.0 and the header dictionary, padded so the data starts at a multiple of 64 bytes.
+    static func header(descr: String, shape: [Int]) -> Data {
+        let shapeText: String
+        switch shape.count {
+        case 0: shapeText = "()"
+        case 1: shapeText = "(\(shape[0]),)"
+        default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        }
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let preamble = magic.count + 2 + 2
+        let total = ((preamble + header.utf8.count + 1 + 63) / 64) * 64
+        header += String(repeating: " ", count: total - preamble - header.utf8.count - 1) + "\n"
+        var data = Data(magic)
+        data.append(contentsOf: [1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8))
         return data
     }
 
@@ -87,7 +92,8 @@ public enum NPYFile {
     }
 
     /// Parses the bytes of a `.npy` file; `file` only names it in errors.
-    public static func decode(_ data: Data, file: String = "<data>") throws(NPYError) -> NPYArray {
+    /// Parses magic and header: dtype descriptor, shape and the offset of the data.
+    static func parseHeader(_ data: Data, file: String) throws(NPYError) -> (descr: String, shape: [Int], body: Int) {
         let bytes = [UInt8](data)
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw NPYError(file: file, reason: "not a .npy file (bad magic)")
@@ -117,8 +123,13 @@ public enum NPYFile {
         }
         guard let shapeText = shapeField(in: header) else { throw NPYError(file: file, reason: "header has no 'shape'") }
         let shape = shapeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return (descr, shape, headerStart + headerLength)
+    }
+
+    public static func decode(_ data: Data, file: String = "<data>") throws(NPYError) -> NPYArray {
+        let (descr, shape, body) = try parseHeader(data, file: file)
+        let bytes = [UInt8](data)
         let count = shape.reduce(1, *)
-        let body = headerStart + headerLength
         let width: Int
         switch descr {
         case "<f4": width = 4

@@ -1,0 +1,61 @@
+import IntoneFormats
+
+/// A fitted classifier as named arrays (written as `.npy`, readable with `numpy.load`) plus a few
+/// scalar attributes (written into the model's JSON).
+public struct ModelWeights: Equatable, Sendable {
+    public var arrays: [String: NPYTypedArray]
+    public var attributes: [String: ParameterValue]
+
+    public init(arrays: [String: NPYTypedArray] = [:], attributes: [String: ParameterValue] = [:]) {
+        self.arrays = arrays
+        self.attributes = attributes
+    }
+
+    /// The array `name`, or an error naming it.
+    public func array(_ name: String) throws(LearningError) -> NPYTypedArray {
+        guard let a = arrays[name] else { throw LearningError("model weights lack the array '\(name)'") }
+        return a
+    }
+
+    /// The integer attribute `name`, or an error naming it.
+    public func int(_ name: String) throws(LearningError) -> Int {
+        guard case .int(let v)? = attributes[name] else { throw LearningError("model attribute '\(name)' is missing or not an integer") }
+        return v
+    }
+
+    /// The string attribute `name`, or an error naming it.
+    public func string(_ name: String) throws(LearningError) -> String {
+        guard case .string(let v)? = attributes[name] else { throw LearningError("model attribute '\(name)' is missing or not a string") }
+        return v
+    }
+}
+
+/// A fitted classifier that can be written as `ModelWeights` and read back exactly.
+public protocol ArchivableClassifier: TrainedClassifier {
+    /// The `kind` written in the model's JSON (`tree_ensemble`, `sgd_linear`, ...).
+    static var archiveKind: String { get }
+    /// The arrays and attributes that determine the model.
+    func archivedWeights() -> ModelWeights
+    /// Rebuilds the model from what `archivedWeights()` gave.
+    init(archived: ModelWeights) throws(LearningError)
+}
+
+/// Reading any archived classifier by its kind.
+public enum ClassifierArchive {
+    /// Every archivable type, by kind.
+    nonisolated(unsafe) static var kinds: [String: any ArchivableClassifier.Type] = [
+        DecisionTree.archiveKind: DecisionTree.self,
+        TreeEnsemble.archiveKind: TreeEnsemble.self,
+    ]
+
+    /// Registers further kinds (classifiers defined elsewhere in the module call this once).
+    static func register(_ type: any ArchivableClassifier.Type) { kinds[type.archiveKind] = type }
+
+    /// Rebuilds a classifier of `kind`.
+    public static func load(kind: String, weights: ModelWeights) throws(LearningError) -> any TrainedClassifier {
+        guard let type = kinds[kind] else {
+            throw LearningError("unknown model kind '\(kind)' (known: \(kinds.keys.sorted().joined(separator: ", ")))")
+        }
+        return try type.init(archived: weights)
+    }
+}

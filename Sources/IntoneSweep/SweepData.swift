@@ -1,0 +1,68 @@
+import IntoneCorpus
+import IntoneFeatures
+import IntoneLearning
+
+/// The vectors a sweep learns from, read from a feature store.
+///
+/// The development set is the store's train and validation splits (cross-validated by speaker); the
+/// test set is its test split (held-out speakers, scored once, by the winner). Augmented rows exist
+/// only in the training split; in cross-validation they go with their speaker's fold and are used for
+/// fitting only, never for scoring.
+public struct SweepData: Sendable {
+    /// Development rows: features, labels and speakers.
+    public let development: Dataset
+    /// For each development row: whether it is an augmented copy.
+    public let augmented: [Bool]
+    /// Test rows (originals only).
+    public let test: Dataset
+    /// The store's parameters.
+    public let storeParameters: FeatureStoreParameters
+
+    /// Reads `store` and summarises each features matrix as `summary` says.
+    public init(store: FeatureStore, summary: SweepSpec.FeatureSummary) throws(FeatureStoreError) {
+        var devRows: [[Float]] = [], devLabels: [Int] = [], devGroups: [String] = [], devAug: [Bool] = []
+        var testRows: [[Float]] = [], testLabels: [Int] = [], testGroups: [String] = []
+        for row in store.rows {
+            let m = try store.features(of: row)
+            let v = Self.summarise(m, summary)
+            if row.split == .test {
+                if row.augmentation != "none" { continue }
+                testRows.append(v); testLabels.append(row.label.index); testGroups.append(row.speakerKey)
+            } else {
+                devRows.append(v); devLabels.append(row.label.index); devGroups.append(row.speakerKey)
+                devAug.append(row.augmentation != "none")
+            }
+        }
+        guard !devRows.isEmpty else { throw FeatureStoreError(store: store.path, reason: "no training or validation rows to sweep over") }
+        let width = devRows[0].count
+        func matrix(_ rows: [[Float]]) -> Matrix { Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }) }
+        development = Dataset(features: matrix(devRows), labels: devLabels, classCount: Emotion.allCases.count, groups: devGroups)
+        augmented = devAug
+        test = Dataset(features: matrix(testRows), labels: testLabels, classCount: Emotion.allCases.count, groups: testGroups)
+        storeParameters = store.parameters
+    }
+
+    /// Per-row summary of a coefficients × frames matrix: means (and population standard deviations).
+    static func summarise(_ m: FeatureMatrix, _ summary: SweepSpec.FeatureSummary) -> [Float] {
+        let mean = m.meanOverTime()
+        guard summary == .meanStd else { return mean }
+        var std = [Float](repeating: 0, count: m.rows)
+        for r in 0..<m.rows where m.frames > 0 {
+            var s = 0.0
+            for t in 0..<m.frames { let d = Double(m[r, t]) - Double(mean[r]); s += d * d }
+            std[r] = Float((s / Double(m.frames)).squareRoot())
+        }
+        return mean + std
+    }
+
+    /// The fold of every development row: grouped stratified k-fold over the original rows' speakers;
+    /// augmented rows take their speaker's fold.
+    public func folds(k: Int, seed: UInt64) -> [Int] {
+        let originals = development.labels.indices.filter { !augmented[$0] }
+        let originalFolds = GroupedStratifiedKFold.folds(labels: originals.map { development.labels[$0] },
+                                                         groups: originals.map { development.groups[$0] }, k: k, seed: seed)
+        var foldOfGroup: [String: Int] = [:]
+        for (i, f) in zip(originals, originalFolds) { foldOfGroup[development.groups[i]] = f }
+        return development.groups.map { foldOfGroup[$0] ?? 0 }
+    }
+}

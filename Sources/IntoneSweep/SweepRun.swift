@@ -1,0 +1,157 @@
+import Foundation
+import IntoneCorpus
+import IntoneEngine
+import IntoneFormats
+import IntoneLearning
+import IntoneRandom
+
+/// `intone sweep`: expands a spec into trials, runs the missing ones on local threads, journals
+/// each as it finishes, and writes the run directory (best.json, trials.csv, the winner's model,
+/// plots and a report).
+public struct SweepRun: Sendable {
+    public let spec: SweepSpec
+    public let storePath: String
+    public let runDirectory: String
+    public let jobs: Int
+
+    public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int) {
+        self.spec = spec
+        self.storePath = storePath
+        self.runDirectory = runDirectory
+        self.jobs = jobs
+    }
+
+    /// Progress: trials done (including reused), total, and reused.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ reused: Int) -> Void
+
+    /// Runs the sweep and returns best.json's content (also written to the run directory).
+    public func run(progress: Progress? = nil) throws(SweepError) -> BestArtifact {
+        let store: FeatureStore
+        do { store = try FeatureStore(path: storePath) } catch { throw SweepError(error.description) }
+        let storeHash = hashStore()
+        try prepareRunDirectory(storeHash: storeHash)
+        let data: SweepData
+        do { data = try SweepData(store: store, summary: spec.features) } catch { throw SweepError(error.description) }
+        let folds = data.folds(k: spec.folds, seed: spec.seed)
+        let runner = TrialRunner(data: data, folds: folds, scoring: spec.scoring, seed: spec.seed)
+        let journal = try TrialJournal(path: runDirectory + "/trials.csv")
+
+        // Which configurations, and with how much data (successive halving narrows them in rounds).
+        var candidates = candidateConfigurations()
+        var resource: Int? = nil
+        var plan = HalvingPlan(candidates: candidates.count, samples: data.development.count, folds: spec.folds, search: spec.search)
+        var finalResults: [Trial: TrialResult] = [:]
+        repeat {
+            resource = plan.resourceForCurrentRound
+            let trials = candidates.flatMap { c in (0..<spec.folds).map { Trial(estimator: c.estimator, parameters: c.parameters, fold: $0, resource: resource) } }
+            let results = try execute(trials, runner: runner, journal: journal, progress: progress)
+            finalResults = results
+            if plan.isLastRound { break }
+            candidates = plan.survivors(of: candidates, results: results, folds: spec.folds)
+            plan.advance()
+        } while true
+
+        return try finish(results: finalResults, candidates: candidates, runner: runner, data: data, store: store, storeHash: storeHash)
+    }
+
+    // MARK: - Trials
+
+    struct Candidate: Hashable, Sendable {
+        let estimator: String
+        let parameters: [String: ParameterValue]
+        /// Position in the spec (estimator order, then grid order): the tie-breaker.
+        let order: Int
+    }
+
+    func candidateConfigurations() -> [Candidate] {
+        var all: [Candidate] = []
+        for grid in spec.estimators {
+            for config in grid.configurations() { all.append(Candidate(estimator: grid.name, parameters: config, order: all.count)) }
+        }
+        if case .random(let samples) = spec.search, samples < all.count {
+            var r = SeededRandom(seed: spec.seed, stream: "sweep/random-search")
+            return Array(r.shuffled(all).prefix(samples)).sorted { $0.order < $1.order }
+        }
+        return all
+    }
+
+    /// Runs the trials not in the journal; returns every trial's result.
+    func execute(_ trials: [Trial], runner: TrialRunner, journal: TrialJournal, progress: Progress?) throws(SweepError) -> [Trial: TrialResult] {
+        var results: [Trial: TrialResult] = [:]
+        var missing: [Trial] = []
+        for t in trials {
+            if let r = journal.result(for: t) { results[t] = r } else { missing.append(t) }
+        }
+        let reused = results.count
+        progress?(reused, trials.count, reused)
+        let counter = Counter()
+        let todo = missing
+        let outcomes: [Result<TrialResult, LearningError>] = LocalRunner.map(count: todo.count, jobs: jobs) { i in
+            let outcome = Result { () throws(LearningError) in try runner.run(todo[i]) }
+            if case .success(let r) = outcome { journal.record(todo[i], r) }
+            progress?(reused + counter.increment(), trials.count, reused)
+            return outcome
+        }
+        for (t, o) in zip(todo, outcomes) {
+            switch o {
+            case .success(let r): results[t] = r
+            case .failure(let e): throw SweepError("trial \(t.estimator) \(t.parametersJSON) fold \(t.fold) failed: \(e.reason)")
+            }
+        }
+        return results
+    }
+
+    // MARK: - Run directory
+
+    /// The settings a run directory's trials depend on; re-running with other settings is refused.
+    struct Settings: Codable, Equatable {
+        var seed: UInt64
+        var cv: Int
+        var features: String
+        var store: String
+    }
+
+    func prepareRunDirectory(storeHash: String) throws(SweepError) {
+        do { try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true) } catch {
+            throw SweepError("cannot create \(runDirectory) (\(error.localizedDescription))")
+        }
+        let settings = Settings(seed: spec.seed, cv: spec.folds, features: spec.features.rawValue, store: storeHash)
+        let path = runDirectory + "/sweep.json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let data = FileManager.default.contents(atPath: path), let existing = try? JSONDecoder().decode(Settings.self, from: data) {
+            if existing != settings {
+                var diff: [String] = []
+                if existing.seed != settings.seed { diff.append("seed \(settings.seed) ≠ \(existing.seed)") }
+                if existing.cv != settings.cv { diff.append("cv \(settings.cv) ≠ \(existing.cv)") }
+                if existing.features != settings.features { diff.append("features \(settings.features) ≠ \(existing.features)") }
+                if existing.store != settings.store { diff.append("the feature store changed") }
+                throw SweepError("\(runDirectory) holds a sweep with other settings (\(diff.joined(separator: ", "))); use another --out")
+            }
+        } else {
+            do { try (encoder.encode(settings) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                throw SweepError("cannot write \(path)")
+            }
+        }
+        do { try Data(spec.text.utf8).write(to: URL(fileURLWithPath: runDirectory + "/spec.yaml"), options: .atomic) } catch {
+            throw SweepError("cannot write spec.yaml in \(runDirectory)")
+        }
+    }
+
+    func hashStore() -> String {
+        var h = SHA256()
+        for name in ["params.json", "manifest.csv"] {
+            h.update(Array(name.utf8))
+            h.update([UInt8](FileManager.default.contents(atPath: storePath + "/" + name) ?? Data()))
+        }
+        return h.finalize()
+    }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import IntoneLearning
+import Yams
+
+extension SweepSpec {
+    /// Reads a spec file.
+    public static func load(path: String) throws(SweepSpecError) -> SweepSpec {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw SweepSpecError(file: path, line: nil, reason: "cannot read (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and validates spec text; every estimator configuration is built once, so no invalid
+    /// parameter survives to the run. `file` names the spec in errors.
+    public static func parse(_ text: String, file: String = "<spec>") throws(SweepSpecError) -> SweepSpec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw SweepSpecError(file: file, line: nil, reason: "the spec is empty") }
+            root = node
+        } catch let error as SweepSpecError {
+            throw error
+        } catch let error as YamlError {
+            throw SweepSpecError(file: file, line: yamlLine(error), reason: "not valid YAML (\(yamlReason(error)))")
+        } catch {
+            throw SweepSpecError(file: file, line: nil, reason: "not valid YAML (\(error))")
+        }
+        guard let top = root.mapping else { throw SweepSpecError(file: file, line: line(root), reason: "the spec must be a mapping with an `estimators` key") }
+        func fail(_ node: Node?, _ why: String) -> SweepSpecError { SweepSpecError(file: file, line: node.flatMap(line), reason: why) }
+
+        var spec = SweepSpec(seed: 0, folds: 5, scoring: .uar, search: .grid, features: .mean, estimators: [], text: text)
+        var samples: Int?
+        var factor = 3
+        var searchNode: Node?
+        for (keyNode, value) in top {
+            guard let key = keyNode.string else { throw fail(keyNode, "keys must be names") }
+            switch key {
+            case "seed":
+                guard let v = value.int, v >= 0 else { throw fail(value, "seed must be a non-negative integer") }
+                spec.seed = UInt64(v)
+            case "cv":
+                guard let v = value.int, v >= 2, v <= 100 else { throw fail(value, "cv must be an integer from 2 to 100 (folds)") }
+                spec.folds = v
+            case "scoring":
+                guard let s = value.string, let v = Scoring(rawValue: s) else {
+                    throw fail(value, "scoring must be one of \(Scoring.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                spec.scoring = v
+            case "search":
+                searchNode = value
+            case "n_samples":
+                guard let v = value.int, v >= 1 else { throw fail(value, "n_samples must be a positive integer") }
+                samples = v
+            case "halving_factor":
+                guard let v = value.int, v >= 2 else { throw fail(value, "halving_factor must be an integer ≥ 2") }
+                factor = v
+            case "features":
+                guard let s = value.string, let v = FeatureSummary(rawValue: s) else { throw fail(value, "features must be mean or mean_std") }
+                spec.features = v
+            case "estimators":
+                guard let m = value.mapping, !m.isEmpty else { throw fail(value, "estimators must map estimator names to parameter grids") }
+                for (nameNode, gridNode) in m {
+                    guard let name = nameNode.string else { throw fail(nameNode, "estimator names must be strings") }
+                    guard EstimatorCatalog.names.contains(name) else {
+                        throw fail(nameNode, "unknown estimator '\(name)' (known: \(EstimatorCatalog.names.joined(separator: ", ")))")
+                    }
+                    var grid = EstimatorGrid(name: name, axes: [], lines: [:])
+                    if case .scalar = gridNode, gridNode.null != nil {
+                        // `sgd:` with nothing: the defaults.
+                    } else {
+                        guard let params = gridNode.mapping else { throw fail(gridNode, "the grid of \(name) must map parameter names to values") }
+                        for (pNode, vNode) in params {
+                            guard let p = pNode.string else { throw fail(pNode, "parameter names must be strings") }
+                            let values: [ParameterValue]
+                            if let seq = vNode.sequence, !isTupleParameter(p) || seq.contains(where: { $0.sequence != nil }) {
+                                values = try seq.map { n throws(SweepSpecError) in try SweepSpec.value(of: n, file: file) }
+                                if values.isEmpty { throw fail(vNode, "empty grid for \(name).\(p)") }
+                            } else {
+                                values = [try SweepSpec.value(of: vNode, file: file)]
+                            }
+                            grid.axes.append((p, values))
+                            grid.lines[p] = line(pNode)
+                        }
+                    }
+                    spec.estimators.append(grid)
+                }
+            default:
+                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, estimators)")
+            }
+        }
+        if spec.estimators.isEmpty { throw SweepSpecError(file: file, line: nil, reason: "no estimators: add an `estimators:` mapping") }
+        switch searchNode?.string ?? "grid" {
+        case "grid": spec.search = .grid
+        case "random":
+            guard let samples else { throw fail(searchNode, "search: random needs n_samples") }
+            spec.search = .random(samples: samples)
+        case "halving": spec.search = .halving(factor: factor)
+        default: throw fail(searchNode, "search must be grid, random or halving")
+        }
+        // Build every configuration once: unknown parameters and bad values fail here, with their line.
+        for grid in spec.estimators {
+            for config in grid.configurations() {
+                do { _ = try EstimatorCatalog.make(grid.name, parameters: config) } catch {
+                    throw SweepSpecError(file: file, line: grid.lines[error.parameter], reason: error.description)
+                }
+            }
+        }
+        return spec
+    }
+
+    /// `hidden_layer_sizes: [64, 32]` is one tuple value, not a grid axis, unless it is a list of lists.
+    static func isTupleParameter(_ name: String) -> Bool { name == "hidden_layer_sizes" }
+
+    static func value(of node: Node, file: String) throws(SweepSpecError) -> ParameterValue {
+        switch node {
+        case .sequence(let seq):
+            return .list(try seq.map { n throws(SweepSpecError) in try value(of: n, file: file) })
+        case .mapping:
+            throw SweepSpecError(file: file, line: line(node), reason: "a parameter value cannot be a mapping")
+        case .scalar(let scalar):
+            if node.null != nil && scalar.style == .plain { return .null }
+            if scalar.style == .plain {
+                if let b = node.bool { return .bool(b) }
+                if let i = node.int { return .int(i) }
+                if let d = node.float { return .double(d) }
+            }
+            return .string(scalar.string)
+        }
+    }
+
+    static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+
+    static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    static func yamlReason(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        default: return "\(error)"
+        }
+    }
+}

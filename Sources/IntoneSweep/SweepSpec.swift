@@ -1,0 +1,104 @@
+import Foundation
+import IntoneLearning
+import Yams
+
+/// A sweep: which estimators to try, over which parameter grids, scored how.
+///
+/// Written in YAML (see `data/sweeps/*.yaml`):
+/// ```yaml
+/// seed: 0
+/// cv: 5                 # grouped stratified folds (no speaker in two folds)
+/// scoring: uar          # uar (balanced accuracy), accuracy or macro_f1
+/// search: grid          # grid, random (with n_samples) or halving (with halving_factor)
+/// features: mean        # mean (per coefficient over time) or mean_std (mean and standard deviation)
+/// estimators:
+///   random_forest:
+///     n_estimators: [50, 100]   # a list is a grid axis; a single value is fixed
+///     max_depth: [null, 10]
+///   sgd:
+///     loss: [hinge, log_loss]
+/// ```
+public struct SweepSpec: Equatable, Sendable {
+    /// One estimator and its grid.
+    public struct EstimatorGrid: Equatable, Sendable {
+        /// Spec name (`random_forest`, `sgd`, ...).
+        public var name: String
+        /// Parameter axes in file order: name and candidate values.
+        public var axes: [(name: String, values: [ParameterValue])]
+        /// Line of each parameter in the spec file (for messages).
+        public var lines: [String: Int]
+
+        public static func == (a: EstimatorGrid, b: EstimatorGrid) -> Bool {
+            a.name == b.name && a.axes.map(\.name) == b.axes.map(\.name) && a.axes.map(\.values) == b.axes.map(\.values)
+        }
+
+        /// Every combination, the last axis varying fastest (scikit-learn's ParameterGrid order is
+        /// sorted by name; ours follows the file, which is what users read).
+        public func configurations() -> [[String: ParameterValue]] {
+            var out: [[String: ParameterValue]] = [[:]]
+            for axis in axes {
+                out = out.flatMap { partial in axis.values.map { v in partial.merging([axis.name: v]) { _, new in new } } }
+            }
+            return out
+        }
+    }
+
+    /// How candidates are chosen from the grids.
+    public enum Search: Equatable, Sendable {
+        case grid
+        /// `n` configurations drawn without replacement from all grids together (seeded).
+        case random(samples: Int)
+        /// Successive halving: all candidates on a small share of the training data, the best 1/factor
+        /// go on with factor times more, until one share covers all of it.
+        case halving(factor: Int)
+    }
+
+    /// How the stored MFCC matrices become fixed-length vectors.
+    public enum FeatureSummary: String, Equatable, Sendable, Codable {
+        /// The mean of each coefficient over time (40 values): what the seed tool used.
+        case mean
+        /// Mean and standard deviation of each coefficient (80 values).
+        case meanStd = "mean_std"
+    }
+
+    public var seed: UInt64
+    public var folds: Int
+    public var scoring: Scoring
+    public var search: Search
+    public var features: FeatureSummary
+    public var estimators: [EstimatorGrid]
+    /// The spec's text, kept in the run directory and best.json.
+    public var text: String
+
+    /// Total candidate configurations over all estimators.
+    public var configurationCount: Int { estimators.reduce(0) { $0 + $1.configurations().count } }
+}
+
+/// The score a sweep ranks candidates by.
+public enum Scoring: String, Equatable, Sendable, Codable, CaseIterable {
+    case uar, accuracy
+    case macroF1 = "macro_f1"
+
+    func value(_ r: ClassificationReport) -> Double {
+        switch self {
+        case .uar: return r.uar
+        case .accuracy: return r.accuracy
+        case .macroF1: return r.macroF1
+        }
+    }
+}
+
+/// A spec that cannot be used: the file, the line and the reason.
+public struct SweepSpecError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let reason: String
+
+    public init(file: String, line: Int?, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)" }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import IntoneFormats
+import IntoneLearning
+
+/// `trials.csv` in a run directory: every finished trial, appended and flushed to disk as it
+/// completes, so an interrupted sweep resumes without redoing any.
+///
+/// Columns: `key,estimator,parameters,fold,resource,score,accuracy,uar,macro_f1,train_accuracy,fit_seconds`
+/// (`parameters` is canonical JSON). A torn last line from a crash is ignored on reading.
+public final class TrialJournal: @unchecked Sendable {
+    // @unchecked Sendable: the file handle and the table are only touched under `lock`.
+    public let path: String
+    private let handle: FileHandle
+    private let lock = NSLock()
+    private var results: [String: TrialResult] = [:]
+
+    static let header = ["key", "estimator", "parameters", "fold", "resource", "score", "accuracy", "uar", "macro_f1", "train_accuracy", "fit_seconds"]
+
+    /// Opens (creating if needed) the journal at `path` and reads what it holds.
+    public init(path: String) throws(SweepError) {
+        self.path = path
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: path) {
+            guard fm.createFile(atPath: path, contents: Data(CSV.row(Self.header).utf8)) else {
+                throw SweepError("cannot create \(path)")
+            }
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // Keep only complete lines: a crash may have torn the last one.
+        let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
+        if complete.count != text.count {
+            try? Data(complete.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        if let rows = try? CSV.parse(complete) {
+            for row in rows.dropFirst() where row.count == Self.header.count {
+                guard let score = Double(row[5]), let acc = Double(row[6]), let uar = Double(row[7]), let f1 = Double(row[8]),
+                      let trainAcc = Double(row[9]), let secs = Double(row[10]) else { continue }
+                results[row[0]] = TrialResult(score: score, accuracy: acc, uar: uar, macroF1: f1, trainAccuracy: trainAcc, fitSeconds: secs)
+            }
+        }
+        guard let h = FileHandle(forWritingAtPath: path) else { throw SweepError("cannot open \(path) for appending") }
+        handle = h
+        handle.seekToEndOfFile()
+    }
+
+    deinit { try? handle.close() }
+
+    /// The result of a trial already journaled.
+    public func result(for trial: Trial) -> TrialResult? {
+        lock.lock(); defer { lock.unlock() }
+        return results[trial.key]
+    }
+
+    /// Number of journaled trials.
+    public var count: Int { lock.lock(); defer { lock.unlock() }; return results.count }
+
+    /// Appends a finished trial and flushes it to disk before returning.
+    public func record(_ trial: Trial, _ r: TrialResult) {
+        let fields = [trial.key, trial.estimator, trial.parametersJSON, String(trial.fold), trial.resource.map(String.init) ?? "",
+                      "\(r.score)", "\(r.accuracy)", "\(r.uar)", "\(r.macroF1)", "\(r.trainAccuracy)", String(format: "%.6f", r.fitSeconds)]
+        lock.lock(); defer { lock.unlock() }
+        guard results[trial.key] == nil else { return }
+        results[trial.key] = r
+        handle.write(Data(CSV.row(fields).utf8))
+        try? handle.synchronize()
+    }
+}
+
+/// A sweep that cannot go on, in words a user can act on.
+public struct SweepError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import IntoneLearning
+import IntoneSweep
+
+/// `intone sweep`: grid / random / halving search over classic classifiers.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Cross-validate classifier configurations on a feature store and keep the best.",
+        discussion: """
+        Expands the spec into trials (estimator × parameters × fold; folds grouped by speaker), runs them \
+        on the local cores, and writes RUN_DIR/best.json (schema: docs/BEST-JSON.md), trials.csv, the \
+        winner refitted on all development data as RUN_DIR/model (docs/MODEL-FORMAT.md), confusion.svg, \
+        estimators.svg and report.md. Re-running with the same RUN_DIR runs only the missing trials; \
+        adding grid points to the spec reuses every trial already done.
+
+        Examples:
+          intone sweep --spec data/sweeps/quick.yaml --store runs/store --out runs/sweep
+          intone sweep --spec data/sweeps/seed-grid.yaml --store runs/store --out runs/seed --jobs 2
+        """
+    )
+
+    @Option(help: "Sweep spec (YAML).")
+    var spec: String
+
+    @Option(help: "Feature store made by `intone extract`.")
+    var store: String
+
+    @Option(help: "Run directory (created; resumed if it holds this sweep).")
+    var out: String
+
+    @Option(help: "Trials run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
+
+    func run() throws {
+        let parsed: SweepSpec
+        do { parsed = try SweepSpec.load(path: spec) } catch { throw ValidationError(error.description) }
+        // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
+        // independent of --jobs.
+        BLAS.setThreads(1)
+        let progress = ProgressBar(total: 0, label: "sweep", enabled: logging.showsProgress)
+        let started = Date()
+        let best: BestArtifact
+        do {
+            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs).run { done, total, _ in
+                progress.update(done: done, total: total, failed: 0)
+            }
+        } catch {
+            progress.finish()
+            throw ValidationError(error.description)
+        }
+        progress.finish()
+        let w = best.winner
+        var line = "sweep: \(parsed.configurationCount) configuration(s) × \(parsed.folds) folds in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
+        line += "winner \(w.estimator) CV \(parsed.scoring.rawValue) \(String(format: "%.3f ± %.3f", w.cv.mean, w.cv.std))"
+        if let t = w.test { line += String(format: ", test accuracy %.3f, UAR %.3f, macro F1 %.3f", t.accuracy, t.uar, t.macroF1) }
+        print(line + "; see \(out)/report.md")
+    }
+}
