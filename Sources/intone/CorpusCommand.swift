@@ -8,7 +8,7 @@ struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Scan labelled audio (CREMA-D, RAVDESS, SAVEE, TESS, folders, manifests) or make the synthetic corpus.",
-        subcommands: [CorpusScanCommand.self]
+        subcommands: [CorpusScanCommand.self, CorpusSynthCommand.self]
     )
 }
 
