@@ -73,10 +73,10 @@ public enum NPYFile {
         return data
     }
 
-    /// Writes `array` to `path` atomically (a temporary file renamed into place).
+    /// Writes `array` to `path` atomically (`path.partial`, renamed into place; see `AtomicFile`).
     public static func write(_ array: NPYArray, to path: String) throws(NPYError) {
         do {
-            try encode(array).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(encode(array), to: path)
         } catch {
             throw NPYError(file: path, reason: "cannot write (\(error.localizedDescription))")
         }

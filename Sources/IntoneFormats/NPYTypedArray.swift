@@ -79,7 +79,7 @@ public struct NPYTypedArray: Equatable, Sendable {
 
     /// Writes atomically.
     public func write(to path: String) throws(NPYError) {
-        do { try encoded().write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        do { try AtomicFile.write(encoded(), to: path) } catch {
             throw NPYError(file: path, reason: "cannot write (\(error.localizedDescription))")
         }
     }

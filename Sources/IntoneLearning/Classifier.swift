@@ -4,6 +4,9 @@ public protocol TrainedClassifier: Sendable {
     var classCount: Int { get }
     /// Class probabilities, `x.rows × classCount`, row-major.
     func probabilities(_ x: Matrix) -> [Double]
+    /// The predicted class of each row. Defaults to the most probable class; models whose
+    /// probabilities can tie where their decision does not (modified Huber clips at 1) override it.
+    func predict(_ x: Matrix) -> [Int]
 }
 
 extension TrainedClassifier {

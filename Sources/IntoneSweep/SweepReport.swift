@@ -1,4 +1,5 @@
 import Foundation
+import IntoneFormats
 
 /// The human side of a run directory: `report.md`, `confusion.svg` and `estimators.svg`.
 enum SweepReport {
@@ -24,13 +25,11 @@ enum SweepReport {
             md += " | `\(Trial.canonicalJSON(e.params))` |\n"
         }
         md += "\n![confusion matrix](confusion.svg)\n\n![estimators](estimators.svg)\n"
-        try? Data(md.utf8).write(to: URL(fileURLWithPath: dir + "/report.md"), options: .atomic)
+        try? AtomicFile.write(Data(md.utf8), to: dir + "/report.md")
         if let confusion = a.winner.confusion {
-            try? Data(SVGPlots.confusionMatrix(confusion, classes: a.winner.classes, title: "\(a.winner.estimator): test confusion matrix").utf8)
-                .write(to: URL(fileURLWithPath: dir + "/confusion.svg"), options: .atomic)
+            try? AtomicFile.write(Data(SVGPlots.confusionMatrix(confusion, classes: a.winner.classes, title: "\(a.winner.estimator): test confusion matrix").utf8), to: dir + "/confusion.svg")
         }
         let bars = names.map { ($0, a.estimators[$0]!.trainAccuracy, a.estimators[$0]!.validationAccuracy) }
-        try? Data(SVGPlots.groupedBars(bars, title: "Accuracy of each estimator's best configuration (cross-validation)").utf8)
-            .write(to: URL(fileURLWithPath: dir + "/estimators.svg"), options: .atomic)
+        try? AtomicFile.write(Data(SVGPlots.groupedBars(bars, title: "Accuracy of each estimator's best configuration (cross-validation)").utf8), to: dir + "/estimators.svg")
     }
 }

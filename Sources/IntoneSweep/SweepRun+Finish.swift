@@ -64,7 +64,7 @@ extension SweepRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try (encoder.encode(artifact) + Data("\n".utf8)).write(to: URL(fileURLWithPath: runDirectory + "/best.json"), options: .atomic)
+            try AtomicFile.write(encoder.encode(artifact) + Data("\n".utf8), to: runDirectory + "/best.json")
         } catch {
             throw SweepError("cannot write best.json in \(runDirectory)")
         }

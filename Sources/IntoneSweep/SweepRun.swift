@@ -129,11 +129,11 @@ public struct SweepRun: Sendable {
                 throw SweepError("\(runDirectory) holds a sweep with other settings (\(diff.joined(separator: ", "))); use another --out")
             }
         } else {
-            do { try (encoder.encode(settings) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            do { try AtomicFile.write(encoder.encode(settings) + Data("\n".utf8), to: path) } catch {
                 throw SweepError("cannot write \(path)")
             }
         }
-        do { try Data(spec.text.utf8).write(to: URL(fileURLWithPath: runDirectory + "/spec.yaml"), options: .atomic) } catch {
+        do { try AtomicFile.write(Data(spec.text.utf8), to: runDirectory + "/spec.yaml") } catch {
             throw SweepError("cannot write spec.yaml in \(runDirectory)")
         }
     }

@@ -48,8 +48,7 @@ struct CorpusScanCommand: ParsableCommand {
         if let list {
             let rows = catalogue.recordings.map { [$0.path, $0.corpus.rawValue, $0.speaker ?? "", $0.emotion.rawValue, $0.sourceLabel] }
             do {
-                try Data(CSV.table(header: ["path", "corpus", "speaker", "label", "source_label"], rows: rows).utf8)
-                    .write(to: URL(fileURLWithPath: list), options: .atomic)
+                try AtomicFile.write(Data(CSV.table(header: ["path", "corpus", "speaker", "label", "source_label"], rows: rows).utf8), to: list)
             } catch {
                 throw ValidationError("cannot write \(list): \(error.localizedDescription)")
             }

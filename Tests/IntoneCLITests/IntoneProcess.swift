@@ -39,3 +39,44 @@ struct IntoneProcess {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+extension IntoneProcess {
+    /// Starts `intone` without waiting; the caller kills or waits for it.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `intone` and fails the test with its stderr if it exits non-zero.
+    @discardableResult
+    static func succeed(_ arguments: [String]) throws -> Output {
+        let out = try run(arguments)
+        if out.status != 0 { throw CLIFailure(arguments: arguments, output: out) }
+        return out
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    let arguments: [String]
+    let output: IntoneProcess.Output
+    var description: String { "intone \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)" }
+}
+
+/// Every regular file under `root`, relative path → bytes.
+func treeContents(_ root: String) -> [String: Data] {
+    var out: [String: Data] = [:]
+    guard let walker = FileManager.default.enumerator(atPath: root) else { return out }
+    while let relative = walker.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let path = root + "/" + relative
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            out[relative] = FileManager.default.contents(atPath: path)
+        }
+    }
+    return out
+}

@@ -62,6 +62,8 @@ public struct FeatureExtractionJob: Sendable {
             throw FeatureStoreError(store: store, reason: "cannot create the store folder (\(error.localizedDescription))")
         }
         try checkOrWriteParameters()
+        // A killed run may have left half-written files: they were never renamed into place.
+        AtomicFile.removePartials(under: store + "/features")
         let extractor: FeatureExtractor
         do { extractor = try FeatureExtractor(parameters: parameters.features) } catch {
             throw FeatureStoreError(store: store, reason: error.description)
@@ -200,13 +202,13 @@ public struct FeatureExtractionJob: Sendable {
             }
             return
         }
-        do { try (encoder.encode(parameters) + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        do { try AtomicFile.write(encoder.encode(parameters) + Data("\n".utf8), to: path, sync: true) } catch {
             throw FeatureStoreError(store: store, reason: "cannot write params.json (\(error.localizedDescription))")
         }
     }
 
     private func writeText(_ text: String, to name: String) throws(FeatureStoreError) {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: store + "/" + name), options: .atomic) } catch {
+        do { try AtomicFile.write(Data(text.utf8), to: store + "/" + name) } catch {
             throw FeatureStoreError(store: store, reason: "cannot write \(name) (\(error.localizedDescription))")
         }
     }

@@ -50,14 +50,49 @@ public enum EstimatorCatalog {
                                        maxDepth: try r.int("max_depth", default: 1, in: 1...10_000))
             try r.finish()
             return e
+        case "sgd":
+            var r = ParameterReader(estimator: name, parameters: parameters,
+                                    known: ["loss", "penalty", "alpha", "l1_ratio", "max_iter", "tol", "n_iter_no_change", "fit_intercept", "shuffle"])
+            let loss = try r.choice("loss", default: "hinge", allowed: SGDLoss.allCases.map(\.rawValue))
+            let penalty = try r.choice("penalty", default: "l2", allowed: SGDPenalty.allCases.map(\.rawValue))
+            let alpha = try r.double("alpha", default: 1e-4, in: 1e-12...1e6)
+            let l1Ratio = try r.double("l1_ratio", default: 0.15, in: 0...1)
+            let maxIter = try r.int("max_iter", default: 1000, in: 1...1_000_000)
+            let tol = try r.optionalDouble("tol", default: 1e-3, in: 0...1e6)
+            let e = SGDClassifier(loss: SGDLoss(rawValue: loss)!, penalty: SGDPenalty(rawValue: penalty)!, alpha: alpha, l1Ratio: l1Ratio,
+                                  maxIter: maxIter, tol: tol, nIterNoChange: try r.int("n_iter_no_change", default: 5, in: 1...10_000),
+                                  fitIntercept: try r.bool("fit_intercept", default: true), shuffle: try r.bool("shuffle", default: true))
+            try r.finish()
+            return e
+        case "mlp":
+            var r = ParameterReader(estimator: name, parameters: parameters,
+                                    known: ["hidden_layer_sizes", "activation", "solver", "alpha", "batch_size", "learning_rate",
+                                            "learning_rate_init", "max_iter", "shuffle", "tol", "momentum", "early_stopping",
+                                            "validation_fraction", "n_iter_no_change", "beta_1", "beta_2", "epsilon"])
+            let hidden = try r.positiveIntList("hidden_layer_sizes", default: [100])
+            let activation = try r.choice("activation", default: "relu", allowed: MLPActivation.allCases.map(\.rawValue))
+            let solver = try r.choice("solver", default: "adam", allowed: ["adam", "sgd"])
+            let alpha = try r.double("alpha", default: 1e-4, in: 0...1e6)
+            let batch: Int?
+            if case .string("auto")? = parameters["batch_size"] { _ = try r.choice("batch_size", default: "auto", allowed: ["auto"]); batch = nil }
+            else { batch = try r.optionalInt("batch_size", default: nil, in: 1...1_000_000) }
+            let rate = try r.choice("learning_rate", default: "constant", allowed: ["constant", "invscaling", "adaptive"])
+            let e = MLPClassifier(hiddenLayerSizes: hidden, activation: MLPActivation(rawValue: activation)!, solver: MLPSolver(rawValue: solver)!,
+                                  alpha: alpha, batchSize: batch, learningRate: MLPLearningRate(rawValue: rate)!,
+                                  learningRateInit: try r.double("learning_rate_init", default: 1e-3, in: 1e-12...1e3),
+                                  maxIter: try r.int("max_iter", default: 200, in: 1...1_000_000),
+                                  shuffle: try r.bool("shuffle", default: true), tol: try r.double("tol", default: 1e-4, in: 0...1e6),
+                                  momentum: try r.double("momentum", default: 0.9, in: 0...1),
+                                  earlyStopping: try r.bool("early_stopping", default: false),
+                                  validationFraction: try r.double("validation_fraction", default: 0.1, in: 1e-6...0.999),
+                                  beta1: try r.double("beta_1", default: 0.9, in: 0...0.999999),
+                                  beta2: try r.double("beta_2", default: 0.999, in: 0...0.999999),
+                                  epsilon: try r.double("epsilon", default: 1e-8, in: 1e-300...1),
+                                  nIterNoChange: try r.int("n_iter_no_change", default: 10, in: 1...1_000_000))
+            try r.finish()
+            return e
         default:
-            if let extra = additional[name] { return try extra(parameters) }
             throw ParameterError(estimator: name, parameter: "-", reason: "unknown estimator (known: \(names.joined(separator: ", ")))")
         }
-    }
-
-    /// Estimators defined in other files of this module (`sgd`, `mlp`, `hist_gradient_boosting`).
-    static var additional: [String: @Sendable ([String: ParameterValue]) throws(ParameterError) -> any Estimator] {
-        [:]
     }
 }

@@ -46,6 +46,13 @@ public struct ParameterReader {
         return d
     }
 
+    /// A number in `range`, or null.
+    public mutating func optionalDouble(_ name: String, default value: Double?, in range: ClosedRange<Double>) throws(ParameterError) -> Double? {
+        guard let v = remaining[name] else { return value }
+        if case .null = v { remaining[name] = nil; return nil }
+        return try double(name, default: value ?? 0, in: range)
+    }
+
     /// One of `allowed`.
     public mutating func choice(_ name: String, default value: String, allowed: [String]) throws(ParameterError) -> String {
         guard let v = remaining.removeValue(forKey: name) else { return value }

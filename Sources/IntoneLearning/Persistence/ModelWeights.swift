@@ -43,13 +43,12 @@ public protocol ArchivableClassifier: TrainedClassifier {
 /// Reading any archived classifier by its kind.
 public enum ClassifierArchive {
     /// Every archivable type, by kind.
-    nonisolated(unsafe) static var kinds: [String: any ArchivableClassifier.Type] = [
+    static let kinds: [String: any ArchivableClassifier.Type] = [
         DecisionTree.archiveKind: DecisionTree.self,
         TreeEnsemble.archiveKind: TreeEnsemble.self,
+        LinearModel.archiveKind: LinearModel.self,
+        MultilayerPerceptron.archiveKind: MultilayerPerceptron.self,
     ]
-
-    /// Registers further kinds (classifiers defined elsewhere in the module call this once).
-    static func register(_ type: any ArchivableClassifier.Type) { kinds[type.archiveKind] = type }
 
     /// Rebuilds a classifier of `kind`.
     public static func load(kind: String, weights: ModelWeights) throws(LearningError) -> any TrainedClassifier {

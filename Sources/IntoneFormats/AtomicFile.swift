@@ -1,0 +1,47 @@
+import Foundation
+
+/// Writes files so that a reader (or a later run) sees either the whole new file or none of it.
+///
+/// The bytes go to `<path>.partial` next to the target, which is then renamed over it (rename is
+/// atomic on POSIX file systems). A process killed mid-write leaves only a `.partial` file, which
+/// `removePartials(under:)` cleans up; it never leaves a truncated file under the real name.
+/// (Foundation's `.atomic` option leaves temporary files with unpredictable names behind.)
+public enum AtomicFile {
+    /// Suffix of files being written.
+    public static let partialSuffix = ".partial"
+
+    /// Writes `data` to `path` atomically; `sync` also flushes it to disk before the rename
+    /// (for journals and artifacts that must survive a power loss).
+    public static func write(_ data: Data, to path: String, sync: Bool = false) throws {
+        let partial = path + partialSuffix
+        guard FileManager.default.createFile(atPath: partial, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+        do {
+            try handle.write(contentsOf: data)
+            if sync { try handle.synchronize() }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        if rename(partial, path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: partial)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+        }
+    }
+
+    /// Deletes every `*.partial` file under `folder` (left by a run that was killed). Returns how many.
+    @discardableResult
+    public static func removePartials(under folder: String) -> Int {
+        var removed = 0
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return 0 }
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(partialSuffix), (try? FileManager.default.removeItem(atPath: folder + "/" + relative)) != nil { removed += 1 }
+        }
+        return removed
+    }
+}
