@@ -30,7 +30,7 @@ public enum SVGPlots {
     /// Pairs of bars (train, validation) per group, values in [0, 1].
     public static func groupedBars(_ groups: [(String, Double, Double)], title: String) -> String {
         let groupWidth = 110, left = 60, top = 50, plot = 260
-        let width = left + max(1, groups.count) * groupWidth + 40, height = top + plot + 80
+        let width = max(left + max(1, groups.count) * groupWidth + 40, 12 * title.count / 2 + 40), height = top + plot + 80
         var s = header(width: width, height: height, title: title)
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
             let y = top + plot - Int(tick * Double(plot))

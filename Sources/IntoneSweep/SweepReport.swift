@@ -30,6 +30,6 @@ enum SweepReport {
             try? AtomicFile.write(Data(SVGPlots.confusionMatrix(confusion, classes: a.winner.classes, title: "\(a.winner.estimator): test confusion matrix").utf8), to: dir + "/confusion.svg")
         }
         let bars = names.map { ($0, a.estimators[$0]!.trainAccuracy, a.estimators[$0]!.validationAccuracy) }
-        try? AtomicFile.write(Data(SVGPlots.groupedBars(bars, title: "Accuracy of each estimator's best configuration (cross-validation)").utf8), to: dir + "/estimators.svg")
+        try? AtomicFile.write(Data(SVGPlots.groupedBars(bars, title: "Best configuration per estimator: accuracy over the CV folds").utf8), to: dir + "/estimators.svg")
     }
 }

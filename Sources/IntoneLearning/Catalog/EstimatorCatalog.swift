@@ -91,6 +91,33 @@ public enum EstimatorCatalog {
                                   nIterNoChange: try r.int("n_iter_no_change", default: 10, in: 1...1_000_000))
             try r.finish()
             return e
+        case "hist_gradient_boosting":
+            var r = ParameterReader(estimator: name, parameters: parameters,
+                                    known: ["learning_rate", "max_iter", "max_leaf_nodes", "max_depth", "min_samples_leaf", "l2_regularization",
+                                            "max_features", "max_bins", "early_stopping", "validation_fraction", "n_iter_no_change", "tol"])
+            let early: HistGradientBoostingClassifier.EarlyStopping
+            switch parameters["early_stopping"] {
+            case .bool(let b)?: _ = try r.bool("early_stopping", default: false); early = b ? .on : .off
+            default: _ = try r.choice("early_stopping", default: "auto", allowed: ["auto"]); early = .auto
+            }
+            let validation: CountOrFraction?
+            if parameters["validation_fraction"] == .null { _ = try r.optionalInt("validation_fraction", default: nil, in: 1...1); validation = nil }
+            else { validation = try r.countOrFraction("validation_fraction", default: .fraction(0.1)) }
+            let e = HistGradientBoostingClassifier(
+                learningRate: try r.double("learning_rate", default: 0.1, in: 1e-12...1e6),
+                maxIter: try r.int("max_iter", default: 100, in: 1...1_000_000),
+                maxLeafNodes: try r.optionalInt("max_leaf_nodes", default: 31, in: 2...1_000_000),
+                maxDepth: try r.optionalInt("max_depth", default: nil, in: 1...10_000),
+                minSamplesLeaf: try r.int("min_samples_leaf", default: 20, in: 1...1_000_000),
+                l2Regularization: try r.double("l2_regularization", default: 0, in: 0...1e12),
+                maxFeatures: try r.double("max_features", default: 1, in: 1e-9...1),
+                maxBins: try r.int("max_bins", default: 255, in: 2...255),
+                earlyStopping: early, validationFraction: validation,
+                nIterNoChange: try r.int("n_iter_no_change", default: 10, in: 1...1_000_000),
+                tol: try r.double("tol", default: 1e-7, in: 0...1e6))
+            do { try e.validate() } catch { throw ParameterError(estimator: name, parameter: "-", reason: error.reason) }
+            try r.finish()
+            return e
         default:
             throw ParameterError(estimator: name, parameter: "-", reason: "unknown estimator (known: \(names.joined(separator: ", ")))")
         }

@@ -48,6 +48,7 @@ public enum ClassifierArchive {
         TreeEnsemble.archiveKind: TreeEnsemble.self,
         LinearModel.archiveKind: LinearModel.self,
         MultilayerPerceptron.archiveKind: MultilayerPerceptron.self,
+        HistGradientBoostingModel.archiveKind: HistGradientBoostingModel.self,
     ]
 
     /// Rebuilds a classifier of `kind`.

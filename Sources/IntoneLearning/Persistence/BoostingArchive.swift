@@ -1,0 +1,58 @@
+import IntoneFormats
+
+extension HistGradientBoostingModel: ArchivableClassifier {
+    public static let archiveKind = "hist_gradient_boosting"
+
+    /// All trees' node arrays concatenated (`tree_offsets` gives each tree's first node; iteration-major,
+    /// `trees_per_iteration` per iteration), `baseline`, `classes`, and the bin thresholds per feature
+    /// (`bin_thresholds` + `bin_threshold_offsets`). Leaf `value`s already include the learning rate.
+    public func archivedWeights() -> ModelWeights {
+        var offsets: [Int32] = [0]
+        var feature: [Int32] = [], left: [Int32] = [], right: [Int32] = [], count: [Int32] = []
+        var binThreshold: [Int32] = [], missingLeft: [Int32] = []
+        var threshold: [Double] = [], value: [Double] = []
+        for t in trees {
+            feature += t.feature; left += t.left; right += t.right; count += t.count
+            binThreshold += t.binThreshold.map(Int32.init); missingLeft += t.missingGoesLeft.map { $0 ? 1 : 0 }
+            threshold += t.threshold; value += t.value
+            offsets.append(Int32(feature.count))
+        }
+        var binOffsets: [Int32] = [0]
+        var bins: [Double] = []
+        for f in binner.thresholds { bins += f; binOffsets.append(Int32(bins.count)) }
+        return ModelWeights(arrays: [
+            "tree_offsets": .int32(offsets), "feature": .int32(feature), "threshold": .float64(threshold),
+            "bin_threshold": .int32(binThreshold), "missing_go_to_left": .int32(missingLeft),
+            "children_left": .int32(left), "children_right": .int32(right), "value": .float64(value), "count": .int32(count),
+            "baseline": .float64(baseline), "classes": .int32(classes.map(Int32.init)),
+            "bin_thresholds": .float64(bins), "bin_threshold_offsets": .int32(binOffsets),
+        ], attributes: ["n_classes": .int(classCount), "trees_per_iteration": .int(treesPerIteration), "max_bins": .int(binner.maxBins)])
+    }
+
+    public init(archived w: ModelWeights) throws(LearningError) {
+        let k = try w.int("n_classes"), perIteration = try w.int("trees_per_iteration"), maxBins = try w.int("max_bins")
+        let offsets = try w.array("tree_offsets").int32s.map(Int.init)
+        let feature = try w.array("feature").int32s, threshold = try w.array("threshold").doubles
+        let binThreshold = try w.array("bin_threshold").int32s, missing = try w.array("missing_go_to_left").int32s
+        let left = try w.array("children_left").int32s, right = try w.array("children_right").int32s
+        let value = try w.array("value").doubles, count = try w.array("count").int32s
+        let n = feature.count
+        guard offsets.last == n, [threshold.count, binThreshold.count, missing.count, left.count, right.count, value.count, count.count].allSatisfy({ $0 == n }),
+              perIteration >= 1, (offsets.count - 1) % perIteration == 0 else {
+            throw LearningError("gradient boosting arrays are inconsistent")
+        }
+        var trees: [BoostedTree] = []
+        for t in 0..<(offsets.count - 1) {
+            let r = offsets[t]..<offsets[t + 1]
+            trees.append(BoostedTree(feature: Array(feature[r]), threshold: Array(threshold[r]),
+                                     binThreshold: binThreshold[r].map { UInt8(clamping: $0) }, missingGoesLeft: missing[r].map { $0 != 0 },
+                                     left: Array(left[r]), right: Array(right[r]), value: Array(value[r]), count: Array(count[r])))
+        }
+        let bins = try w.array("bin_thresholds").doubles, binOffsets = try w.array("bin_threshold_offsets").int32s.map(Int.init)
+        var thresholds: [[Double]] = []
+        for f in 0..<max(0, binOffsets.count - 1) { thresholds.append(Array(bins[binOffsets[f]..<binOffsets[f + 1]])) }
+        self.init(classCount: k, classes: try w.array("classes").int32s.map(Int.init), treesPerIteration: perIteration,
+                  baseline: try w.array("baseline").doubles, trees: trees, binner: FeatureBinner(maxBins: maxBins, thresholds: thresholds),
+                  trainScore: [], validationScore: [])
+    }
+}
