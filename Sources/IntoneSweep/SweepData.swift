@@ -17,11 +17,14 @@ public struct SweepData: Sendable {
     public let test: Dataset
     /// The store's parameters.
     public let storeParameters: FeatureStoreParameters
+    /// The store rows behind the development set, in its order.
+    public let developmentRows: [FeatureStoreRow]
 
     /// Reads `store` and summarises each features matrix as `summary` says.
     public init(store: FeatureStore, summary: SweepSpec.FeatureSummary) throws(FeatureStoreError) {
         var devRows: [[Float]] = [], devLabels: [Int] = [], devGroups: [String] = [], devAug: [Bool] = []
         var testRows: [[Float]] = [], testLabels: [Int] = [], testGroups: [String] = []
+        var devStoreRows: [FeatureStoreRow] = []
         for row in store.rows {
             let m = try store.features(of: row)
             let v = Self.summarise(m, summary)
@@ -31,6 +34,7 @@ public struct SweepData: Sendable {
             } else {
                 devRows.append(v); devLabels.append(row.label.index); devGroups.append(row.speakerKey)
                 devAug.append(row.augmentation != "none")
+                devStoreRows.append(row)
             }
         }
         guard !devRows.isEmpty else { throw FeatureStoreError(store: store.path, reason: "no training or validation rows to sweep over") }
@@ -40,6 +44,7 @@ public struct SweepData: Sendable {
         augmented = devAug
         test = Dataset(features: matrix(testRows), labels: testLabels, classCount: Emotion.allCases.count, groups: testGroups)
         storeParameters = store.parameters
+        developmentRows = devStoreRows
     }
 
     /// Per-row summary of a coefficients × frames matrix: means (and population standard deviations).

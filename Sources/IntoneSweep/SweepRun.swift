@@ -33,6 +33,12 @@ public struct SweepRun: Sendable {
         let data: SweepData
         do { data = try SweepData(store: store, summary: spec.features) } catch { throw SweepError(error.description) }
         let folds = data.folds(k: spec.folds, seed: spec.seed)
+        // The folds, for anyone who wants to reproduce the cross-validation elsewhere (scikit-learn's
+        // PredefinedSplit takes this column as `test_fold`).
+        let foldRows = zip(data.developmentRows, folds).map { [$0.path, $0.augmentation, String($1)] }
+        do { try AtomicFile.write(Data(CSV.table(header: ["path", "augmentation", "fold"], rows: foldRows).utf8), to: runDirectory + "/folds.csv") } catch {
+            throw SweepError("cannot write folds.csv in \(runDirectory)")
+        }
         let runner = TrialRunner(data: data, folds: folds, scoring: spec.scoring, seed: spec.seed)
         let journal = try TrialJournal(path: runDirectory + "/trials.csv")
 
