@@ -64,7 +64,7 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let logger = logging.makeLogger("intone.extract")
         let (catalogue, _) = CatalogueScanner.scan(data, foldCalm: !noCalmFold)
-        logger.info("catalogue: \(catalogue.recordings.count) recordings, \(catalogue.skipped.count) skipped")
+        logger.debug("catalogue: \(catalogue.recordings.count) recordings, \(catalogue.skipped.count) skipped")
         if catalogue.recordings.isEmpty {
             throw ValidationError("no labelled recordings found in \(data.joined(separator: ", ")); see `intone corpus scan`")
         }
