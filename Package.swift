@@ -53,14 +53,14 @@ let package = Package(
             "IntoneLearning", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "IntoneCluster", dependencies: ["CZMQ"]),
+        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus"]),
 
         // MARK: Executables
         .executableTarget(
             name: "intone",
             dependencies: [
                 "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
-                "IntoneLearning", "IntoneSweep",
+                "IntoneLearning", "IntoneSweep", "IntoneCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -20,6 +20,16 @@ public struct SweepData: Sendable {
     /// The store rows behind the development set, in its order.
     public let developmentRows: [FeatureStoreRow]
 
+    /// Wraps data already in memory (a worker rebuilding what the coordinator shipped).
+    public init(development: Dataset, augmented: [Bool], test: Dataset, storeParameters: FeatureStoreParameters,
+                developmentRows: [FeatureStoreRow] = []) {
+        self.development = development
+        self.augmented = augmented
+        self.test = test
+        self.storeParameters = storeParameters
+        self.developmentRows = developmentRows
+    }
+
     /// Reads `store` and summarises each features matrix as `summary` says.
     public init(store: FeatureStore, summary: SweepSpec.FeatureSummary) throws(FeatureStoreError) {
         var devRows: [[Float]] = [], devLabels: [Int] = [], devGroups: [String] = [], devAug: [Bool] = []

@@ -13,12 +13,15 @@ public struct SweepRun: Sendable {
     public let storePath: String
     public let runDirectory: String
     public let jobs: Int
+    /// Where trials run: local threads (default) or a cluster of workers.
+    public let executor: any TrialExecutor
 
-    public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int) {
+    public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int, executor: (any TrialExecutor)? = nil) {
         self.spec = spec
         self.storePath = storePath
         self.runDirectory = runDirectory
         self.jobs = jobs
+        self.executor = executor ?? LocalTrialExecutor(jobs: jobs)
     }
 
     /// Progress: trials done (including reused), total, and reused.
@@ -91,14 +94,12 @@ public struct SweepRun: Sendable {
         let reused = results.count
         progress?(reused, trials.count, reused)
         let counter = Counter()
-        let todo = missing
-        let outcomes: [Result<TrialResult, LearningError>] = LocalRunner.map(count: todo.count, jobs: jobs) { i in
-            let outcome = Result { () throws(LearningError) in try runner.run(todo[i]) }
-            if case .success(let r) = outcome { journal.record(todo[i], r) }
-            progress?(reused + counter.increment(), trials.count, reused)
-            return outcome
+        let total = trials.count
+        let outcomes = try executor.run(missing, runner: runner) { trial, result in
+            journal.record(trial, result)
+            progress?(reused + counter.increment(), total, reused)
         }
-        for (t, o) in zip(todo, outcomes) {
+        for (t, o) in zip(missing, outcomes) {
             switch o {
             case .success(let r): results[t] = r
             case .failure(let e): throw SweepError("trial \(t.estimator) \(t.parametersJSON) fold \(t.fold) failed: \(e.reason)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntoneCluster
 import IntoneLearning
 import IntoneSweep
 
@@ -33,10 +34,21 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Trials run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .customLong("local-workers"), help: "Run trials on this many worker processes started on this machine (through the cluster protocol).")
+    var localWorkers: Int?
+
+    @Option(help: "Act as coordinator: bind this endpoint (e.g. tcp://*:5555) and run trials on the workers that connect.")
+    var bind: String?
+
+    @Option(name: .customLong("wait-for-workers"), help: "With --bind: seconds to wait for a first worker before giving up.")
+    var waitForWorkers: Double = 120
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1.") }
+        if localWorkers != nil && bind != nil { throw ValidationError("give --local-workers or --bind, not both.") }
     }
 
     func run() throws {
@@ -45,11 +57,27 @@ struct SweepCommand: ParsableCommand {
         // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
         // independent of --jobs.
         BLAS.setThreads(1)
+        let logger = logging.makeLogger("intone.sweep")
+        var executor: (any TrialExecutor)?
+        var cluster: LocalCluster?
+        if localWorkers != nil || bind != nil {
+            do {
+                let shell = try CoordinatorShell(bind: bind ?? "tcp://127.0.0.1:*")
+                shell.log = { [logger] in logger.info("\($0)") }
+                executor = ClusterTrialExecutor(shell: shell, waitForWorkers: waitForWorkers)
+                cluster = LocalCluster(shell: shell)
+                if let localWorkers { try cluster!.startWorkers(localWorkers, quiet: logging.quiet) }
+                logger.info("coordinator listening on \(shell.endpoint)")
+            } catch {
+                throw ValidationError("cannot start the coordinator: \(error)")
+            }
+        }
+        defer { cluster?.stop() }
         let progress = ProgressBar(total: 0, label: "sweep", enabled: logging.showsProgress)
         let started = Date()
         let best: BestArtifact
         do {
-            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs).run { done, total, _ in
+            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs, executor: executor).run { done, total, _ in
                 progress.update(done: done, total: total, failed: 0)
             }
         } catch {

@@ -1,0 +1,37 @@
+import Foundation
+import IntoneCluster
+
+/// Worker processes started on this machine for `--local-workers`, stopped when the job ends.
+final class LocalCluster {
+    let shell: CoordinatorShell
+    private var processes: [Process] = []
+
+    init(shell: CoordinatorShell) { self.shell = shell }
+
+    /// Starts `count` `intone worker` processes (one job each) connected to the shell's endpoint.
+    func startWorkers(_ count: Int, quiet: Bool) throws {
+        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
+        let path = FileManager.default.isExecutableFile(atPath: executable.path) ? executable : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        for i in 0..<count {
+            let p = Process()
+            p.executableURL = path
+            p.arguments = ["worker", "--connect", shell.endpoint, "--jobs", "1", "--name", "local-\(i + 1)",
+                           "--parent", String(getpid())] + (quiet ? ["--quiet"] : [])
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            processes.append(p)
+        }
+    }
+
+    /// Tells the workers to stop, then waits for them (terminating any that linger).
+    func stop() {
+        shell.shutdownWorkers()
+        let deadline = Date().addingTimeInterval(5)
+        for p in processes {
+            while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
+        }
+        shell.stop()
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import IntoneCluster
+import IntoneLearning
+
+/// `intone worker`: runs tasks for a coordinator.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run tasks for a coordinator (reconnects by itself if the coordinator goes away).",
+        discussion: """
+        Connects to the coordinator, announces its cores, runs up to --jobs tasks at once and sends \
+        the results back, with heartbeats both ways. Needs no shared files: the data a task needs is \
+        shipped once and cached. Stops when the coordinator says the job is finished.
+
+        Examples:
+          intone worker --connect tcp://10.0.0.1:5555 --jobs 2
+          intone worker --connect tcp://127.0.0.1:5555 --name host7
+        """
+    )
+
+    @Option(help: "The coordinator's endpoint, e.g. tcp://10.0.0.1:5555.")
+    var connect: String
+
+    @Option(help: "Tasks run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Name shown by the coordinator (default: host name and process id).")
+    var name: String?
+
+    @Option(help: ArgumentHelp("Stop when the process with this id exits (for workers started by --local-workers).", visibility: .hidden))
+    var parent: Int32?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        if let parent {
+            // A worker started for one job must not outlive the job's process.
+            Thread.detachNewThread {
+                while kill(parent, 0) == 0 { Thread.sleep(forTimeInterval: 0.5) }
+                Foundation.exit(0)
+            }
+        }
+        let logger = logging.makeLogger("intone.worker")
+        BLAS.setThreads(1)
+        let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
+                                 handler: ClusterTrialExecutor.workerHandler())
+        worker.log = { logger.info("\($0)") }
+        do {
+            let reason = try worker.run()
+            logger.info("worker stopping: \(reason)")
+        } catch {
+            FileHandle.standardError.write(Data("intone: error: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Testing
+import IntoneCluster
+
+/// The coordinator's rules, driven by events with no sockets and no clock.
+struct CoordinatorCoreTests {
+    static let a: [UInt8] = Array("A".utf8), b: [UInt8] = Array("B".utf8)
+
+    static func tasks(_ n: Int) -> [CoordinatorCore.Task] { (0..<n).map { .init(id: "t\($0)", body: "{\"n\":\($0)}", dataHash: "h") } }
+
+    static func hello(_ name: String, jobs: Int) -> WireMessage { WireMessage(Envelope(type: .hello, worker: name, jobs: jobs)) }
+    static func result(_ task: String, attempt: Int) -> WireMessage { WireMessage(Envelope(type: .result, task: task, attempt: attempt, body: "{\"ok\":1}")) }
+
+    /// Task ids sent to `peer` in these directives.
+    static func sentTasks(_ d: [CoordinatorCore.Directive], to peer: [UInt8]) -> [String] {
+        d.compactMap { if case .send(let to, let m) = $0, to == peer, m.envelope.type == .task { return m.envelope.task! } else { return nil } }
+    }
+
+    @Test func workersGetAsManyTasksAsTheyHaveSlotsInOrder() {
+        var core = CoordinatorCore(tasks: Self.tasks(5))
+        var d = core.handle(.received(from: Self.a, Self.hello("a", jobs: 2)), now: 0)
+        #expect(d.contains(.workerJoined(name: "a", jobs: 2)))
+        #expect(Self.sentTasks(d, to: Self.a) == ["t0", "t1"])
+        d = core.handle(.received(from: Self.b, Self.hello("b", jobs: 1)), now: 0)
+        #expect(Self.sentTasks(d, to: Self.b) == ["t2"])
+        d = core.handle(.received(from: Self.a, Self.result("t0", attempt: 1)), now: 1)
+        #expect(d.contains(.completed(task: "t0", body: "{\"ok\":1}")))
+        #expect(Self.sentTasks(d, to: Self.a) == ["t3"])
+        #expect(core.doneCount == 1 && core.runningCount == 3 && core.pendingCount == 1)
+    }
+
+    @Test func silentWorkerIsDeclaredDeadAndItsTasksAreRequeuedFirst() {
+        var core = CoordinatorCore(tasks: Self.tasks(4), configuration: .init(heartbeatInterval: 1, liveness: 3))
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 2)), now: 0)   // t0, t1
+        _ = core.handle(.received(from: Self.b, Self.hello("b", jobs: 1)), now: 0)   // t2
+        _ = core.handle(.received(from: Self.b, WireMessage(Envelope(type: .heartbeat))), now: 2.5)
+        _ = core.handle(.received(from: Self.b, Self.result("t2", attempt: 1)), now: 2.9) // b takes t3
+        let d = core.handle(.tick, now: 3.5)   // a silent for 3.5 s > 3 intervals
+        #expect(d.contains(.workerLost(name: "a", requeued: 2)))
+        #expect(core.workerCount == 1)
+        // b finishes t3, then gets a's lost tasks, oldest first.
+        let next = core.handle(.received(from: Self.b, Self.result("t3", attempt: 1)), now: 3.6)
+        #expect(Self.sentTasks(next, to: Self.b) == ["t0"])
+    }
+
+    @Test func lateResultAfterReassignmentIsCountedOnceAndDropped() {
+        var core = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(heartbeatInterval: 1, liveness: 2, speculate: false))
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)
+        _ = core.handle(.tick, now: 5)                                                      // a is dead; t0 pending
+        let d = core.handle(.received(from: Self.b, Self.hello("b", jobs: 1)), now: 5)      // t0 to b (attempt 2)
+        #expect(Self.sentTasks(d, to: Self.b) == ["t0"])
+        var completions = core.handle(.received(from: Self.b, Self.result("t0", attempt: 2)), now: 6)
+        completions += core.handle(.received(from: Self.a, Self.result("t0", attempt: 1)), now: 6.1)  // the dead worker's late copy
+        #expect(completions.filter { if case .completed = $0 { return true } else { return false } }.count == 1)
+        #expect(core.duplicateResults == 1)
+        #expect(core.isFinished)
+    }
+
+    @Test func idleWorkersDuplicateTheOldestRunningTaskAndTheFirstResultWins() {
+        var core = CoordinatorCore(tasks: Self.tasks(2))
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 2)), now: 0)          // t0, t1 on a
+        let d = core.handle(.received(from: Self.b, Self.hello("b", jobs: 1)), now: 1)      // nothing pending: copy of t0
+        #expect(Self.sentTasks(d, to: Self.b) == ["t0"])
+        let r = core.handle(.received(from: Self.b, Self.result("t0", attempt: 2)), now: 2)
+        #expect(r.contains(.completed(task: "t0", body: "{\"ok\":1}")))
+        #expect(r.contains(.send(to: Self.a, WireMessage(Envelope(type: .cancel, task: "t0")))))
+        _ = core.handle(.received(from: Self.a, Self.result("t0", attempt: 1)), now: 3)
+        #expect(core.duplicateResults == 1 && core.doneCount == 1)
+    }
+
+    @Test func failingTaskIsRetriedThenAbandoned() {
+        var core = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(maxAttempts: 2, speculate: false))
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)
+        let fail = WireMessage(Envelope(type: .failure, task: "t0", attempt: 1, reason: "bad parameter"))
+        let d1 = core.handle(.received(from: Self.a, fail), now: 1)
+        #expect(Self.sentTasks(d1, to: Self.a) == ["t0"])   // retried
+        var fail2 = fail
+        fail2.envelope.attempt = 2
+        let d2 = core.handle(.received(from: Self.a, fail2), now: 2)
+        #expect(d2.contains(.abandoned(task: "t0", reason: "bad parameter")))
+        #expect(core.isFinished && core.abandonedCount == 1)
+    }
+
+    @Test func wrongVersionIsRefusedAndGarbageIsCounted() {
+        var core = CoordinatorCore(tasks: Self.tasks(1))
+        var old = Self.hello("old", jobs: 1)
+        old.envelope.v = 0
+        let d = core.handle(.received(from: Self.a, old), now: 0)
+        #expect(d.contains { if case .refused(_, let why) = $0 { return why.contains("protocol version 0") } else { return false } })
+        #expect(core.workerCount == 0)
+        #expect(WireMessage.parse([Array("not json".utf8)]) == nil)
+        #expect(WireMessage.parse([]) == nil)
+        _ = core.handle(.received(from: Self.b, WireMessage(Envelope(type: .result, task: "nope", attempt: 1, body: "{}"))), now: 1)
+        #expect(core.dropped == 1)
+    }
+
+    @Test func blobsAreShippedOnRequest() {
+        var core = CoordinatorCore(tasks: Self.tasks(1), blobs: ["h": [1, 2, 3]])
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)
+        let d = core.handle(.received(from: Self.a, WireMessage(Envelope(type: .need, hash: "h"))), now: 0.1)
+        #expect(d.contains(.send(to: Self.a, WireMessage(Envelope(type: .blob, hash: "h"), blobs: [[1, 2, 3]]))))
+    }
+}
