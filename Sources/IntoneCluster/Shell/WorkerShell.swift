@@ -6,7 +6,10 @@ import Foundation
 /// (the ZeroMQ guide's Paranoid Pirate worker): if the coordinator is silent for the liveness window,
 /// it reconnects with a fresh socket, backing off, and keeps results of tasks that finished meanwhile
 /// to send on the new connection.
-public final class WorkerShell {
+public final class WorkerShell: @unchecked Sendable {
+    // @unchecked Sendable: after construction the shell is used by exactly one thread, the one that
+    // calls `run` (it may be handed to that thread once); task threads only touch `FinishedQueue`.
+
     /// Runs one task: its JSON body and the blob it needs (its content hash and bytes, if any) in,
     /// a JSON result out.
     public typealias Handler = @Sendable (_ body: String, _ blob: (hash: String, bytes: [UInt8])?) throws -> String

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import IntoneCluster
+
+/// The coordinator and worker shells over real ZeroMQ sockets on loopback.
+@Suite(.serialized)
+struct ShellTests {
+    /// A worker that doubles the number in its task body.
+    static func doubling() -> WorkerShell.Handler {
+        { body, blob in
+            let n = Int(body.filter(\.isNumber)) ?? 0
+            return "{\"value\":\(n * 2 + (blob?.bytes.count ?? 0))}"
+        }
+    }
+
+    @Test func garbageOnTheCoordinatorPortIsDroppedAndWorkGoesOn() throws {
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*")
+        defer { shell.stop() }
+        // Random, truncated and oversized frames from a raw peer.
+        let context = ZMQContext()
+        let raw = try ZMQSocket(context: context, kind: .dealer)
+        try raw.connect(shell.endpoint)
+        var seed: UInt64 = 1
+        for i in 0..<200 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(seed >> 54) + (i % 7 == 0 ? 0 : 1)
+            let frame = (0..<length).map { UInt8(truncatingIfNeeded: (seed >> UInt64($0 % 56)) &+ UInt64($0)) }
+            try raw.send(i % 3 == 0 ? [frame, frame] : [frame])
+        }
+        try raw.send([Array("{\"v\":1,\"type\":\"result\",\"task\":\"t0\"".utf8)])          // truncated JSON
+        try raw.send([[UInt8](repeating: 0x7B, count: WireMessage.maximumHeaderBytes + 1)])  // oversized
+        try raw.send([Array("{\"v\":1,\"type\":\"result\",\"task\":\"zzz\",\"attempt\":9,\"body\":\"{}\"}".utf8)])  // unknown task
+
+        let worker = WorkerShell(connect: shell.endpoint, name: "w1", jobs: 2, handler: Self.doubling())
+        let workerDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { _ = try? worker.run(); workerDone.signal() }
+        let results = Results()
+        let tasks = (0..<20).map { CoordinatorCore.Task(id: "t\($0)", body: "{\"n\":\($0)}", dataHash: "blob") }
+        try shell.run(tasks: tasks, blobs: ["blob": [1, 2, 3]], waitForWorkers: 10,
+                      completed: { id, body in results.add(id, body) }, abandoned: { id, _ in results.add(id, "abandoned") })
+        #expect(results.count == 20)
+        #expect(results.value("t7") == "{\"value\":17}")   // 2·7 + the 3-byte blob, shipped once on request
+        shell.shutdownWorkers()
+        #expect(workerDone.wait(timeout: .now() + 5) == .success)
+    }
+
+    @Test func workerWithAnotherProtocolVersionIsRefused() throws {
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*")
+        defer { shell.stop() }
+        let context = ZMQContext()
+        let old = try ZMQSocket(context: context, kind: .dealer)
+        try old.connect(shell.endpoint)
+        var hello = Envelope(type: .hello, worker: "old", jobs: 1)
+        hello.v = 99
+        try old.send(WireMessage(hello).frames())
+        let reply = try #require(try old.receive(timeout: 5000))
+        let message = try #require(WireMessage.parse(reply))
+        #expect(message.envelope.type == .refuse)
+        #expect(message.envelope.reason?.contains("protocol version 99 is not this coordinator's 1") == true)
+        #expect(shell.workerCount == 0)
+    }
+}
+
+final class Results: @unchecked Sendable {
+    private var values: [String: String] = [:]
+    private let lock = NSLock()
+    func add(_ id: String, _ body: String) { lock.withLock { values[id] = body } }
+    var count: Int { lock.withLock { values.count } }
+    func value(_ id: String) -> String? { lock.withLock { values[id] } }
+}
