@@ -48,9 +48,10 @@ public final class ZMQContext: @unchecked Sendable {
 public final class ZMQSocket {
     /// Socket types Intone uses.
     public enum Kind: Int32, Sendable {
-        case router, dealer, pair, pub, sub
+        case router, dealer, pair, pub, sub, rep
         var raw: Int32 {
             switch self {
+            case .rep: return ZMQ_REP
             case .router: return ZMQ_ROUTER
             case .dealer: return ZMQ_DEALER
             case .pair: return ZMQ_PAIR
@@ -60,7 +61,7 @@ public final class ZMQSocket {
         }
     }
 
-    private let handle: UnsafeMutableRawPointer
+    let handle: UnsafeMutableRawPointer
     /// Keeps the context alive while the socket is open.
     private let context: ZMQContext
 
@@ -77,6 +78,25 @@ public final class ZMQSocket {
     public func setOption(_ option: Int32, _ value: Int32) throws(ZMQError) {
         var v = value
         if zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) != 0 { throw ZMQError.last("setsockopt \(option)") }
+    }
+
+    /// Sets a string socket option, NUL-terminated (Z85 CURVE keys take 40 characters + NUL).
+    public func setOption(_ option: Int32, string: String) throws(ZMQError) {
+        var bytes = Array(string.utf8)
+        bytes.append(0)
+        let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, bytes.count) }
+        if rc != 0 { throw ZMQError.last("setsockopt \(option)") }
+    }
+
+    /// Which of `sockets` have a message to read within `timeout` milliseconds.
+    public static func poll(_ sockets: [ZMQSocket], timeout: Int) throws(ZMQError) -> [Bool] {
+        var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
+        while true {
+            let rc = zmq_poll(&items, Int32(items.count), timeout)
+            if rc >= 0 { return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 } }
+            if zmq_errno() == EINTR { continue }
+            throw ZMQError.last("poll")
+        }
     }
 
     /// Sets a binary socket option (`ZMQ_ROUTING_IDENTITY`, `ZMQ_SUBSCRIBE`, CURVE keys...).

@@ -50,7 +50,7 @@ struct CorpusScanCommand: ParsableCommand {
             do {
                 try AtomicFile.write(Data(CSV.table(header: ["path", "corpus", "speaker", "label", "source_label"], rows: rows).utf8), to: list)
             } catch {
-                throw ValidationError("cannot write \(list): \(error.localizedDescription)")
+                throw CommandFailure("cannot write \(list): \(error.localizedDescription)")
             }
             print("catalogue written to \(list)")
         }

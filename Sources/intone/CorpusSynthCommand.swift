@@ -43,7 +43,7 @@ struct CorpusSynthCommand: ParsableCommand {
             })
         } catch {
             progress.finish()
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         progress.finish()
         print("synth: wrote \(report.files) files into \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n\(report)")

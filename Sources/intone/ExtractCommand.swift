@@ -66,7 +66,7 @@ struct ExtractCommand: ParsableCommand {
         let (catalogue, _) = CatalogueScanner.scan(data, foldCalm: !noCalmFold)
         logger.debug("catalogue: \(catalogue.recordings.count) recordings, \(catalogue.skipped.count) skipped")
         if catalogue.recordings.isEmpty {
-            throw ValidationError("no labelled recordings found in \(data.joined(separator: ", ")); see `intone corpus scan`")
+            throw CommandFailure("no labelled recordings found in \(data.joined(separator: ", ")); see `intone corpus scan`")
         }
         let parameters = FeatureStoreParameters(features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
@@ -90,7 +90,7 @@ struct ExtractCommand: ParsableCommand {
             }
         } catch {
             progress.finish()
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         progress.finish()
         let seconds = Date().timeIntervalSince(started)

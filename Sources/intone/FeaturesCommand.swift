@@ -90,7 +90,7 @@ struct FeaturesCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            throw ValidationError("cannot create output folder \(out): \(error.localizedDescription)")
+            throw CommandFailure("cannot create output folder \(out): \(error.localizedDescription)")
         }
         let plan = OutputPlan(inputs: files, folder: out)
         let request = FeatureFileRequest(kind: kind, offset: offset, duration: duration,

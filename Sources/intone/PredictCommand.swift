@@ -27,7 +27,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let loaded: LoadedModel
-        do { loaded = try ModelArchive.load(path: model) } catch { throw ValidationError(error.description) }
+        do { loaded = try ModelArchive.load(path: model) } catch { throw CommandFailure(error.description) }
         let p = loaded.features.store
         let extractor = try FeatureExtractor(parameters: p.features)
         print((["file", "label"] + loaded.classes).joined(separator: ","))

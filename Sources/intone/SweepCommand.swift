@@ -43,6 +43,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("wait-for-workers"), help: "With --bind: seconds to wait for a first worker before giving up.")
     var waitForWorkers: Double = 120
 
+    @OptionGroup var security: SecurityOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -53,7 +55,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let parsed: SweepSpec
-        do { parsed = try SweepSpec.load(path: spec) } catch { throw ValidationError(error.description) }
+        do { parsed = try SweepSpec.load(path: spec) } catch { throw CommandFailure(error.description) }
         // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
         // independent of --jobs.
         BLAS.setThreads(1)
@@ -62,14 +64,18 @@ struct SweepCommand: ParsableCommand {
         var cluster: LocalCluster?
         if localWorkers != nil || bind != nil {
             do {
-                let shell = try CoordinatorShell(bind: bind ?? "tcp://127.0.0.1:*")
+                let endpoint = bind ?? "tcp://127.0.0.1:*"
+                let mode = try security.coordinator(bind: endpoint) { logger.warning("\($0)") }
+                let shell = try CoordinatorShell(bind: endpoint, security: mode)
                 shell.log = { [logger] in logger.info("\($0)") }
                 executor = ClusterTrialExecutor(shell: shell, waitForWorkers: waitForWorkers)
                 cluster = LocalCluster(shell: shell)
                 if let localWorkers { try cluster!.startWorkers(localWorkers, quiet: logging.quiet) }
                 logger.info("coordinator listening on \(shell.endpoint)")
+            } catch let error as CommandFailure {
+                throw error
             } catch {
-                throw ValidationError("cannot start the coordinator: \(error)")
+                throw CommandFailure("cannot start the coordinator: \(error)")
             }
         }
         defer { cluster?.stop() }
@@ -82,7 +88,7 @@ struct SweepCommand: ParsableCommand {
             }
         } catch {
             progress.finish()
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         progress.finish()
         let w = best.winner

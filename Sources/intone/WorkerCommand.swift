@@ -31,6 +31,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop when the process with this id exits (for workers started by --local-workers).", visibility: .hidden))
     var parent: Int32?
 
+    @OptionGroup var security: SecurityOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -43,8 +45,9 @@ struct WorkerCommand: ParsableCommand {
         }
         let logger = logging.makeLogger("intone.worker")
         BLAS.setThreads(1)
+        let mode = try security.worker(connect: connect) { logger.warning("\($0)") }
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 handler: ClusterTrialExecutor.workerHandler())
+                                 security: mode, handler: ClusterTrialExecutor.workerHandler())
         worker.log = { logger.info("\($0)") }
         do {
             let reason = try worker.run()

@@ -50,7 +50,7 @@ struct ClusterSweepTests {
                                                    "--bind", endpoint, "--quiet"])
         let victim = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "victim", "--quiet"])
         let survivor = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "survivor", "--quiet"])
-        defer { for p in [coordinator, victim, survivor] where p.isRunning { p.terminate() } }
+        defer { for p in [coordinator, victim, survivor] where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
         // Kill one worker once a few trials are in.
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
@@ -94,5 +94,60 @@ struct ClusterSweepTests {
         let keys = after.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
         #expect(keys.count == 7 * 4 && Set(keys).count == keys.count)
         #expect(try Self.bytes(dir.file("cluster/best.json")) == (try Self.bytes(dir.file("local/best.json"))))
+    }
+}
+
+/// CurveZMQ: only workers with allowed keys get work, and the coordinator's key is checked.
+@Suite(.serialized)
+struct ClusterSecurityTests {
+    @Test func onlyAllowedWorkersAreAdmitted() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (store, spec) = try ClusterSweepTests.prepare(dir)
+        for name in ["coordinator", "good", "intruder"] {
+            try IntoneProcess.succeed(["keygen", "--out", dir.file("keys"), "--name", name])
+        }
+        try FileManager.default.copyItem(atPath: dir.file("keys/good.pub"), toPath: dir.file("keys/allowed"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("keys/good.key")))
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.file("keys/good.key"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let endpoint = "ipc://" + dir.file("secure.sock")
+        let coordinatorLog = dir.file("coordinator.log")
+        FileManager.default.createFile(atPath: coordinatorLog, contents: nil)
+        let coordinator = Process()
+        coordinator.executableURL = IntoneProcess.executable
+        coordinator.arguments = ["sweep", "--spec", spec, "--store", store, "--out", dir.file("run"), "--bind", endpoint,
+                                 "--key", dir.file("keys/coordinator.key"), "--allow", dir.file("keys/allowed")]
+        coordinator.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: coordinatorLog))
+        coordinator.standardOutput = FileHandle.nullDevice
+        try coordinator.run()
+        let intruder = try IntoneProcess.start(["worker", "--connect", endpoint, "--name", "intruder", "--quiet",
+                                                "--key", dir.file("keys/intruder.key"), "--coordinator-key", dir.file("keys/coordinator.pub")])
+        // A worker that trusts the wrong coordinator key never gets a welcome.
+        let misled = try IntoneProcess.start(["worker", "--connect", endpoint, "--name", "misled", "--quiet",
+                                              "--key", dir.file("keys/good.key"), "--coordinator-key", dir.file("keys/intruder.pub")])
+        Thread.sleep(forTimeInterval: 1)
+        let good = try IntoneProcess.start(["worker", "--connect", endpoint, "--name", "good", "--quiet",
+                                            "--key", dir.file("keys/good.key"), "--coordinator-key", dir.file("keys/coordinator.pub")])
+        defer { for p in [coordinator, intruder, misled, good] where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        coordinator.waitUntilExit()
+        #expect(coordinator.terminationStatus == 0)
+        let deadline = Date().addingTimeInterval(15)
+        while good.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!good.isRunning, "the allowed worker was not told to stop")
+        if !good.isRunning { #expect(good.terminationStatus == 0) }
+        #expect(intruder.isRunning && misled.isRunning)   // never admitted, still trying
+        let log = try String(contentsOfFile: coordinatorLog, encoding: .utf8)
+        #expect(log.contains("worker good joined"))
+        #expect(log.contains("refused a worker"))
+        #expect(!log.contains("worker intruder joined") && !log.contains("worker misled joined"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("run/best.json")))
+    }
+
+    @Test func exposedEndpointWithoutKeysIsRefused() throws {
+        let result = try IntoneProcess.run(["worker", "--connect", "tcp://10.1.2.3:5555", "--quiet"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("connecting to tcp://10.1.2.3:5555 without keys"))
     }
 }

@@ -11,15 +11,16 @@ public struct CoordinatorCore: Sendable {
     /// Timing and retry settings.
     public struct Configuration: Sendable {
         /// Seconds between heartbeats (both ways).
-        public var heartbeatInterval: Double = 0.25
-        /// Heartbeat intervals without a message after which a worker is dead.
-        public var liveness: Double = 8
+        public var heartbeatInterval: Double = 0.5
+        /// Heartbeat intervals without a message after which a worker is dead (10 × 0.5 s: a worker
+        /// starved of CPU for a few seconds is not declared dead, one that died is found in 5 s).
+        public var liveness: Double = 10
         /// Attempts per task before it is abandoned (failures only; a lost worker does not count).
         public var maxAttempts: Int = 3
         /// Duplicate slow tasks on idle workers near the end.
         public var speculate: Bool = true
 
-        public init(heartbeatInterval: Double = 0.25, liveness: Double = 8, maxAttempts: Int = 3, speculate: Bool = true) {
+        public init(heartbeatInterval: Double = 0.5, liveness: Double = 10, maxAttempts: Int = 3, speculate: Bool = true) {
             self.heartbeatInterval = heartbeatInterval
             self.liveness = liveness
             self.maxAttempts = maxAttempts

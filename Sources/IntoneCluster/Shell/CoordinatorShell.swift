@@ -17,12 +17,15 @@ public final class CoordinatorShell: @unchecked Sendable {
         set { lock.withLock { logSink = newValue } }
     }
 
+    private let security: CoordinatorSecurity
     private let lock = NSLock()
     private var logSink: @Sendable (String) -> Void = { _ in }
     private var core: CoordinatorCore
     private var batch: Batch?
     private var stopping = false
     private var shutdownReason: String?
+    /// Set once the job is over: every hello is answered with shutdown.
+    private var closingReason: String?
     private let stopped = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now().uptimeNanoseconds
 
@@ -33,8 +36,9 @@ public final class CoordinatorShell: @unchecked Sendable {
     }
 
     /// Binds `bind` (e.g. `tcp://127.0.0.1:*`, `tcp://*:5555`, `ipc:///tmp/intone.sock`) and starts serving.
-    public init(bind: String, configuration: CoordinatorCore.Configuration = .init()) throws(ClusterError) {
+    public init(bind: String, security: CoordinatorSecurity = .insecure, configuration: CoordinatorCore.Configuration = .init()) throws(ClusterError) {
         core = CoordinatorCore(tasks: [], configuration: configuration)
+        self.security = security
         let ready = DispatchSemaphore(value: 0)
         let outcome = BindOutcome()
         Thread.detachNewThread { [unowned self] in
@@ -73,10 +77,11 @@ public final class CoordinatorShell: @unchecked Sendable {
         }
     }
 
-    /// Tells every connected worker to stop (sent by the service thread within a few milliseconds).
-    public func shutdownWorkers(reason: String = "the job is finished") {
-        lock.withLock { shutdownReason = reason }
-        Thread.sleep(forTimeInterval: 0.1)
+    /// Tells every connected worker to stop, and for `linger` seconds answers any worker that
+    /// reconnects (say, one that had just timed out) with the same message.
+    public func shutdownWorkers(reason: String = "the job is finished", linger: Double = 1.5) {
+        lock.withLock { shutdownReason = reason; closingReason = reason }
+        Thread.sleep(forTimeInterval: linger)
     }
 
     /// Stops the service thread and closes the socket.
@@ -92,10 +97,25 @@ public final class CoordinatorShell: @unchecked Sendable {
     private func serve(bind: String, ready: DispatchSemaphore, outcome: BindOutcome) {
         let socket: ZMQSocket
         let context = ZMQContext()
+        var zap: ZMQSocket?
+        var allow = AllowList(keys: [])
         do {
-            socket = try ZMQSocket(context: context, kind: .router)
+            if case .curve(let server, let allowList) = security {
+                // The ZAP handler must be bound before the socket it authenticates for.
+                let handler = try ZMQSocket(context: context, kind: .rep)
+                try handler.bind("inproc://zeromq.zap.01")
+                zap = handler
+                allow = allowList
+                socket = try ZMQSocket(context: context, kind: .router)
+                try socket.setOption(ZMQ_CURVE_SERVER, 1)
+                try socket.setOption(ZMQ_CURVE_SECRETKEY, string: server.secretKey)
+                try socket.setOption(ZMQ_ZAP_DOMAIN, string: "intone")
+            } else {
+                socket = try ZMQSocket(context: context, kind: .router)
+            }
             try socket.setOption(ZMQ_ROUTER_HANDOVER, 1)
-            try socket.bind(bind)
+            // ZeroMQ binds addresses, not host names.
+            try socket.bind(bind.replacingOccurrences(of: "tcp://localhost:", with: "tcp://127.0.0.1:"))
         } catch {
             outcome.value = .failure(ClusterError("cannot bind \(bind): \(error.reason)"))
             ready.signal()
@@ -109,7 +129,14 @@ public final class CoordinatorShell: @unchecked Sendable {
             if let reason = lock.withLock({ () -> String? in let r = shutdownReason; shutdownReason = nil; return r }) {
                 for d in lock.withLock({ core.shutdownMessages(reason: reason) }) { execute(d, socket) }
             }
-            if let frames = try? socket.receive(timeout: 10) {
+            let ready = (try? ZMQSocket.poll([socket] + (zap.map { [$0] } ?? []), timeout: 10)) ?? [false]
+            if ready.count > 1, ready[1], let zap { authenticate(zap, allow: allow) }
+            if ready[0], let frames = try? socket.receive(timeout: 0) {
+                if let closing = lock.withLock({ closingReason }), frames.count >= 2,
+                   WireMessage.parse(Array(frames.dropFirst()))?.envelope.type == .hello {
+                    try? socket.send([frames[0]] + WireMessage(Envelope(type: .shutdown, reason: closing)).frames())
+                    continue
+                }
                 let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
                     if frames.count >= 2, let message = WireMessage.parse(Array(frames.dropFirst())) {
                         return core.handle(.received(from: frames[0], message), now: now)
@@ -131,6 +158,17 @@ public final class CoordinatorShell: @unchecked Sendable {
             finishedBatch?.done.signal()
         }
         stopped.signal()
+    }
+
+    /// Answers one ZAP request (RFC 27): admit CURVE clients whose public key is allowed.
+    private func authenticate(_ zap: ZMQSocket, allow: AllowList) {
+        guard let request = try? zap.receive(timeout: 0), request.count >= 6 else { return }
+        let version = request[0], requestID = request[1]
+        let address = String(decoding: request[3], as: UTF8.self)
+        let mechanism = String(decoding: request[5], as: UTF8.self)
+        let admitted = mechanism == "CURVE" && request.count >= 7 && allow.allows(binaryKey: request[6])
+        if !admitted { lock.withLock { logSink }("refused a worker from \(address.isEmpty ? "unknown address" : address): its key is not in the allow-list") }
+        try? zap.send([version, requestID, Array((admitted ? "200" : "400").utf8), Array((admitted ? "OK" : "key not allowed").utf8), [], []])
     }
 
     private func execute(_ d: CoordinatorCore.Directive, _ socket: ZMQSocket) {

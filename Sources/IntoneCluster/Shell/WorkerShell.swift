@@ -24,14 +24,17 @@ public final class WorkerShell: @unchecked Sendable {
     private var waitingForBlob: [String: [Envelope]] = [:]
     private var running = 0
     private let finished = FinishedQueue()
-    private var heartbeatInterval = 0.25
-    private let liveness = 8.0
+    private var heartbeatInterval = 0.5
+    private let liveness = 10.0
     private let started = DispatchTime.now().uptimeNanoseconds
     /// Receives one line per notable event.
     public var log: (String) -> Void = { _ in }
 
-    public init(connect endpoint: String, name: String, jobs: Int, handler: @escaping Handler) {
+    private let security: WorkerSecurity
+
+    public init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity = .insecure, handler: @escaping Handler) {
         self.endpoint = endpoint
+        self.security = security
         self.name = name
         self.jobs = max(1, jobs)
         self.handler = handler
@@ -61,13 +64,28 @@ public final class WorkerShell: @unchecked Sendable {
         do {
             socket = try ZMQSocket(context: context, kind: .dealer)
             try socket.setRoutingID(Array(name.utf8))
+            // Never block on a connection that is not up (a refused CURVE handshake leaves none):
+            // queue only to completed connections and give up a send after 100 ms.
+            try socket.setOption(ZMQ_IMMEDIATE, 1)
+            try socket.setOption(ZMQ_SNDTIMEO, 100)
+            if case .curve(let client, let serverKey) = security {
+                try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
+                try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)
+                try socket.setOption(ZMQ_CURVE_SECRETKEY, string: client.secretKey)
+            }
             try socket.connect(endpoint)
             self.socket = socket
-            try send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs))
         } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        // The hello goes out as soon as the connection is up (the coordinator may start later).
+        var helloSent = false
         var lastHeard = now
         var lastSent = now
+        var welcomed = false
         while true {
+            if !helloSent {
+                helloSent = (try? send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs))) != nil
+                if helloSent { lastHeard = now }
+            }
             let frames: [[UInt8]]?
             do { frames = try socket.receive(timeout: 5) } catch { return .lost }
             if let frames, let message = WireMessage.parse(frames) {
@@ -75,6 +93,7 @@ public final class WorkerShell: @unchecked Sendable {
                 let e = message.envelope
                 switch e.type {
                 case .welcome:
+                    welcomed = true
                     if let ms = e.heartbeatMilliseconds, ms > 0 { heartbeatInterval = Double(ms) / 1000 }
                 case .refuse:
                     throw ClusterError("the coordinator refused this worker: \(e.reason ?? "no reason given")")
@@ -97,15 +116,26 @@ public final class WorkerShell: @unchecked Sendable {
                 }
             }
             for done in finished.drain() {
-                running -= 1
-                try? send(done)
-                lastSent = now
+                do {
+                    try send(done)
+                    running -= 1
+                    lastSent = now
+                } catch {
+                    // Not delivered: keep it for the next connection.
+                    finished.push(done)
+                    break
+                }
             }
-            if now - lastSent >= heartbeatInterval {
+            if helloSent && now - lastSent >= heartbeatInterval {
                 try? send(Envelope(type: .heartbeat))
                 lastSent = now
             }
-            if now - lastHeard > heartbeatInterval * liveness { return .lost }
+            if now - lastHeard > heartbeatInterval * liveness {
+                if !welcomed {
+                    log("no answer from the coordinator at \(endpoint): is it running, is this worker's key in its allow-list, and is --coordinator-key its public key?")
+                }
+                return .lost
+            }
         }
     }
 

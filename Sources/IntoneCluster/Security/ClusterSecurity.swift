@@ -1,0 +1,23 @@
+/// How a coordinator admits workers.
+public enum CoordinatorSecurity: Sendable {
+    /// No encryption, no authentication: loopback experiments only.
+    case insecure
+    /// CurveZMQ: traffic encrypted, the coordinator proves its key, and only workers whose public
+    /// keys are in `allow` are admitted (checked by a ZAP handler; refusals are logged with the address).
+    case curve(server: CurveKeyPair, allow: AllowList)
+
+    /// Whether `endpoint` is reachable only from this machine (loopback TCP, IPC, inproc).
+    public static func isLocalOnly(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let host = endpoint.dropFirst(6).split(separator: ":").dropLast().joined(separator: ":")
+        return host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1"
+    }
+}
+
+/// How a worker connects.
+public enum WorkerSecurity: Sendable {
+    case insecure
+    /// CurveZMQ with the worker's own key pair, verifying the coordinator's public key.
+    case curve(client: CurveKeyPair, serverPublicKey: String)
+}
