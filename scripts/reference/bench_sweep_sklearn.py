@@ -19,9 +19,10 @@ Every estimator gets random_state=<the spec's seed>.
 Prints one JSON object to stdout:
     {"sklearn": "1.9.1", "numpy": ..., "jobs": 2, "rows": ..., "features": ..., "estimators": {
         NAME: {"configs": C, "wall_seconds": W, "total_fit_seconds": F, "best_score": S,
-               "best_params": {...}}, ...}}
+               "best_params": {...}, "parameters": [{...}, ...]}, ...}}
 where total_fit_seconds is the sum over cv_results_ of mean_fit_time x n_splits (fit time of every
-fold of every configuration) and best_score the best mean cross-validated balanced accuracy (UAR).
+fold of every configuration), best_score the best mean cross-validated balanced accuracy (UAR), and
+parameters every configuration evaluated, in the spec's parameter names.
 Progress goes to stderr.
 """
 import argparse
@@ -104,6 +105,15 @@ def param_grid(name, grid):
     return out
 
 
+def spec_parameters(params):
+    """A param_grid point back in the spec's names (tuples as lists)."""
+    out = {}
+    for key, v in params.items():
+        key = key.split("__", 1)[1]
+        out["max_depth" if key == "estimator__max_depth" else key] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
 def grid_size(grid):
     n = 1
     for axis in grid.values():
@@ -173,13 +183,13 @@ def main():
         cvr = search.cv_results_
         splits_done = sum(1 for k in cvr if re.fullmatch(r"split\d+_test_score", k))
         best = int(np.argmax(cvr["mean_test_score"]))
-        params = {k.split("__", 1)[1]: (list(v) if isinstance(v, tuple) else v) for k, v in cvr["params"][best].items()}
         results[name] = {
             "configs": len(cvr["params"]),
             "wall_seconds": wall,
             "total_fit_seconds": float(np.sum(cvr["mean_fit_time"]) * splits_done),
             "best_score": float(cvr["mean_test_score"][best]),
-            "best_params": params,
+            "best_params": spec_parameters(cvr["params"][best]),
+            "parameters": [spec_parameters(p) for p in cvr["params"]],
         }
         assert results[name]["configs"] == grid_size(pg)
         print(f"bench_sweep_sklearn: {name}: {len(cvr['params'])} configurations in {wall:.1f} s, "
