@@ -20,8 +20,6 @@ public struct AudioFormat: Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(container) / \(encoding)" }
 
     private static func name(of format: Int32, major: Bool) -> String? {
-        var info = SF_FORMAT_INFO()
-        info.format = format
         let command = major ? SFC_GET_FORMAT_MAJOR_COUNT : SFC_GET_FORMAT_SUBTYPE_COUNT
         var count: Int32 = 0
         sf_command(nil, Int32(command), &count, Int32(MemoryLayout<Int32>.size))
@@ -32,7 +30,6 @@ public struct AudioFormat: Equatable, Sendable, CustomStringConvertible {
             sf_command(nil, Int32(entry), &probe, Int32(MemoryLayout<SF_FORMAT_INFO>.size))
             if probe.format == format, let name = probe.name { return String(cString: name) }
         }
-        _ = info
         return nil
     }
 }

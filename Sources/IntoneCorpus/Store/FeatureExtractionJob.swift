@@ -80,7 +80,7 @@ public struct FeatureExtractionJob: Sendable {
         // 2. Work items: every recording, plus its augmentations when it is in the training split.
         var workItems: [WorkItem] = []
         var failures: [FailedItem] = []
-        for (i, r) in recordings.enumerated() {
+        for i in recordings.indices {
             switch hashes[i] {
             case .failure(let f): failures.append(f)
             case .success(let sha):
@@ -89,7 +89,6 @@ public struct FeatureExtractionJob: Sendable {
                     for a in augmentations(sha) { workItems.append(WorkItem(recording: i, sha256: sha, augmentation: a)) }
                 }
             }
-            _ = r
         }
         let items = workItems
         // 3. Compute what is missing, once per distinct (content, augmentation): copies of the same

@@ -50,7 +50,6 @@ public enum TreeBuilder {
             // Search the best split.
             var bestScore = -Double.infinity
             var bestFeature = -1
-            var bestPosition = -1
             var bestThreshold = 0.0
             var visited = 0
             var remaining = d
@@ -87,7 +86,6 @@ public enum TreeBuilder {
                     if score > bestScore {
                         bestScore = score
                         bestFeature = f
-                        bestPosition = p
                         let a = Double(sortedValues[p - 1]), b = Double(sortedValues[p])
                         var t = a / 2 + b / 2
                         if t == b || t.isInfinite { t = a }
@@ -101,7 +99,6 @@ public enum TreeBuilder {
             for s in samples[node.start..<node.end] {
                 if Double(x[s * d + bestFeature]) <= bestThreshold { leftPart.append(s) } else { rightPart.append(s) }
             }
-            _ = bestPosition
             samples.replaceSubrange(node.start..<node.end, with: leftPart + rightPart)
             tree.feature[id] = Int32(bestFeature)
             tree.threshold[id] = bestThreshold
