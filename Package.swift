@@ -67,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "intone-bench",
-            dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats"]
+            dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCluster"]
         ),
 
         // MARK: Tests
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
-        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster"]),
+        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneFormats"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio"]),
     ],
     swiftLanguageModes: [.v6]

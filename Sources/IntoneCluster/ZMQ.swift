@@ -48,9 +48,12 @@ public final class ZMQContext: @unchecked Sendable {
 public final class ZMQSocket {
     /// Socket types Intone uses.
     public enum Kind: Int32, Sendable {
-        case router, dealer, pair, pub, sub, rep
+        case router, dealer, pair, pub, sub, rep, push, pull, stream
         var raw: Int32 {
             switch self {
+            case .push: return ZMQ_PUSH
+            case .pull: return ZMQ_PULL
+            case .stream: return ZMQ_STREAM
             case .rep: return ZMQ_REP
             case .router: return ZMQ_ROUTER
             case .dealer: return ZMQ_DEALER
@@ -146,14 +149,22 @@ public final class ZMQSocket {
     /// - Returns: the frames, or `nil` if nothing arrived in time.
     public func receive(timeout: Int = -1) throws(ZMQError) -> [[UInt8]]? {
         guard try poll(timeout: timeout) else { return nil }
+        return try receiveNow()
+    }
+
+    /// Receives one multipart message if one is waiting, without blocking.
+    ///
+    /// - Returns: the frames, or `nil` if none is waiting.
+    public func receiveNow() throws(ZMQError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []
         let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
         defer { message.deallocate() }
         repeat {
             zmq_msg_init(message)
             defer { zmq_msg_close(message) }
-            while zmq_msg_recv(message, handle, 0) < 0 {
+            while zmq_msg_recv(message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0) < 0 {
                 if zmq_errno() == EINTR { continue }
+                if zmq_errno() == EAGAIN && frames.isEmpty { return nil }
                 throw ZMQError.last("receive")
             }
             let size = zmq_msg_size(message)

@@ -3,6 +3,7 @@
 //   intone-bench make-clips --out DIR [--count 200] [--rate 16000] [--seconds 3]
 //   intone-bench features DIR [--passes 3]
 //   intone-bench stream [--minutes 120] [--dir DIR]
+//   intone-bench cluster [--tasks 100000] [--workers 1] [--rounds 3] [--sleep-tasks 2000] [--sleep-ms 20] [--sleep-workers 8]
 import Foundation
 import IntoneAudio
 import IntoneFeatures
@@ -42,6 +43,13 @@ case "features":
 case "stream":
     let minutes = Double(option("--minutes", default: "120"))!
     StreamBenchmark(minutes: minutes, folder: option("--dir", default: NSTemporaryDirectory())).run()
+case "cluster":
+    try ClusterBenchmark.throughput(tasks: Int(option("--tasks", default: "100000"))!, workers: Int(option("--workers", default: "1"))!,
+                                    rounds: Int(option("--rounds", default: "3"))!)
+    try ClusterBenchmark.efficiency(tasks: Int(option("--sleep-tasks", default: "2000"))!, milliseconds: Int(option("--sleep-ms", default: "20"))!,
+                                    workers: Int(option("--sleep-workers", default: "8"))!)
+case "cluster-worker":
+    ClusterBenchmark.worker(connect: option("--connect", default: ""), jobs: Int(option("--jobs", default: "1"))!, name: option("--name", default: "w"))
 default:
-    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N] | stream [--minutes M] [--dir DIR]")
+    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N] | stream [--minutes M] [--dir DIR] | cluster [--tasks N] [--workers N]")
 }

@@ -68,7 +68,7 @@ struct SweepCommand: ParsableCommand {
                 let mode = try security.coordinator(bind: endpoint) { logger.warning("\($0)") }
                 let shell = try CoordinatorShell(bind: endpoint, security: mode)
                 shell.log = { [logger] in logger.info("\($0)") }
-                executor = ClusterTrialExecutor(shell: shell, waitForWorkers: waitForWorkers)
+                executor = ClusterTrialExecutor(scheduler: shell, waitForWorkers: waitForWorkers)
                 cluster = LocalCluster(shell: shell)
                 if let localWorkers { try cluster!.startWorkers(localWorkers, quiet: logging.quiet) }
                 logger.info("coordinator listening on \(shell.endpoint)")

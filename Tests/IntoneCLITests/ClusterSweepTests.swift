@@ -140,7 +140,7 @@ struct ClusterSecurityTests {
         #expect(intruder.isRunning && misled.isRunning)   // never admitted, still trying
         let log = try String(contentsOfFile: coordinatorLog, encoding: .utf8)
         #expect(log.contains("worker good joined"))
-        #expect(log.contains("refused a worker"))
+        #expect(log.contains("refused a peer"))
         #expect(!log.contains("worker intruder joined") && !log.contains("worker misled joined"))
         #expect(FileManager.default.fileExists(atPath: dir.file("run/best.json")))
     }

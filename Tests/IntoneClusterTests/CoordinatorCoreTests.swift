@@ -62,7 +62,7 @@ struct CoordinatorCoreTests {
         #expect(Self.sentTasks(d, to: Self.b) == ["t0"])
         let r = core.handle(.received(from: Self.b, Self.result("t0", attempt: 2)), now: 2)
         #expect(r.contains(.completed(task: "t0", body: "{\"ok\":1}")))
-        #expect(r.contains(.send(to: Self.a, WireMessage(Envelope(type: .cancel, task: "t0")))))
+        #expect(r.contains(.send(to: Self.a, WireMessage(Envelope(type: .cancel, task: "t0", attempt: 1)))))
         _ = core.handle(.received(from: Self.a, Self.result("t0", attempt: 1)), now: 3)
         #expect(core.duplicateResults == 1 && core.doneCount == 1)
     }

@@ -9,7 +9,7 @@ struct ShellTests {
     static func doubling() -> WorkerShell.Handler {
         { body, blob in
             let n = Int(body.filter(\.isNumber)) ?? 0
-            return "{\"value\":\(n * 2 + (blob?.bytes.count ?? 0))}"
+            return WorkerShell.TaskOutput(body: "{\"value\":\(n * 2 + (blob?.bytes.count ?? 0))}")
         }
     }
 
@@ -37,7 +37,7 @@ struct ShellTests {
         let results = Results()
         let tasks = (0..<20).map { CoordinatorCore.Task(id: "t\($0)", body: "{\"n\":\($0)}", dataHash: "blob") }
         try shell.run(tasks: tasks, blobs: ["blob": [1, 2, 3]], waitForWorkers: 10,
-                      completed: { id, body in results.add(id, body) }, abandoned: { id, _ in results.add(id, "abandoned") })
+                      completed: { id, body, _ in results.add(id, body) }, abandoned: { id, _ in results.add(id, "abandoned") })
         #expect(results.count == 20)
         #expect(results.value("t7") == "{\"value\":17}")   // 2·7 + the 3-byte blob, shipped once on request
         shell.shutdownWorkers()

@@ -9,10 +9,15 @@ public let clusterProtocolVersion = 1
 public struct Envelope: Codable, Equatable, Sendable {
     /// What the message is.
     public enum Kind: String, Codable, Sendable {
-        // worker → coordinator
-        case hello, heartbeat, result, failure, need, bye
-        // coordinator → worker
+        // worker → coordinator (and client → coordinator: hello, heartbeat, submit, bye)
+        case hello, heartbeat, result, failure, need, bye, submit
+        // coordinator → worker (and coordinator → client: welcome, refuse, heartbeat, result, failure)
         case welcome, refuse, task, blob, cancel, shutdown
+    }
+
+    /// What a peer is (`hello`): a worker runs tasks, a client submits them.
+    public enum Role: String, Codable, Sendable {
+        case worker, client
     }
 
     /// Protocol version of the sender.
@@ -36,9 +41,16 @@ public struct Envelope: Codable, Equatable, Sendable {
     public var heartbeatMilliseconds: Int?
     /// Kind-specific JSON body (a task's description, a result).
     public var body: String?
+    /// `hello`: a worker (the default) or a client.
+    public var role: Role?
+    /// To clients (`welcome`, `heartbeat`): workers connected to the coordinator.
+    public var workers: Int?
+    /// `result`: the seconds the task ran on the worker (the coordinator sizes its prefetch by it).
+    public var seconds: Double?
 
     public init(type: Kind, task: String? = nil, attempt: Int? = nil, worker: String? = nil, host: String? = nil, jobs: Int? = nil,
-                hash: String? = nil, reason: String? = nil, heartbeatMilliseconds: Int? = nil, body: String? = nil) {
+                hash: String? = nil, reason: String? = nil, heartbeatMilliseconds: Int? = nil, body: String? = nil,
+                role: Role? = nil, workers: Int? = nil, seconds: Double? = nil) {
         self.v = clusterProtocolVersion
         self.type = type
         self.task = task
@@ -50,6 +62,9 @@ public struct Envelope: Codable, Equatable, Sendable {
         self.reason = reason
         self.heartbeatMilliseconds = heartbeatMilliseconds
         self.body = body
+        self.role = role
+        self.workers = workers
+        self.seconds = seconds
     }
 }
 
@@ -68,16 +83,26 @@ public struct WireMessage: Equatable, Sendable {
 
     /// The frames to send.
     public func frames() -> [[UInt8]] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let header = (try? encoder.encode(envelope)) ?? Data()
-        return [[UInt8](header)] + blobs
+        [EnvelopeCodec.encode(envelope)] + blobs
     }
 
     /// Parses frames; `nil` for anything malformed (the caller drops and counts it).
-    public static func parse(_ frames: [[UInt8]]) -> WireMessage? {
+    public static func parse<Frames: Collection<[UInt8]>>(_ frames: Frames) -> WireMessage? {
         guard let header = frames.first, !header.isEmpty, header.count <= maximumHeaderBytes,
-              let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(header)) else { return nil }
+              let envelope = EnvelopeCodec.decode(header) else { return nil }
         return WireMessage(envelope, blobs: Array(frames.dropFirst()))
+    }
+}
+
+/// JSON for payloads that are not headers (task lists in `submit`).
+enum ClusterJSON {
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+        try? JSONDecoder().decode(type, from: Data(bytes))
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [UInt8]((try? encoder.encode(value)) ?? Data())
     }
 }

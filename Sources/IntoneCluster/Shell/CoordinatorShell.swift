@@ -3,14 +3,17 @@ import Foundation
 
 /// The coordinator's socket side: a ROUTER socket served by its own thread for as long as the shell
 /// lives, so workers keep getting heartbeats even while the job does other work (a sweep refitting
-/// its winner). Batches of tasks are submitted with `run`, which blocks until each task is done or
-/// abandoned. The socket is created and used only on the service thread (ZeroMQ sockets are not
-/// thread-safe); everything else crosses threads through a lock.
-public final class CoordinatorShell: @unchecked Sendable {
-    // @unchecked Sendable: mutable state is guarded by `lock`; the socket lives on the service thread.
+/// its winner). Work arrives two ways: batches submitted in this process with `run` (which blocks
+/// until each task is done or abandoned), and batches from remote clients (`intone sweep
+/// --cluster`), which the core routes itself. The socket is created and used only on the service
+/// thread (ZeroMQ sockets are not thread-safe); everything else crosses threads through a lock.
+public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
+    // @unchecked Sendable: mutable state is guarded by `lock`; the sockets live on the service thread.
 
     /// The endpoint workers connect to (with the real port when bound to port `*`).
     public private(set) var endpoint: String = ""
+    /// The metrics endpoint (`http://host:port/metrics` is served there), if one was bound.
+    public private(set) var metricsEndpoint: String?
     /// Receives one line per notable event (worker joined / lost, refusals), on the service thread.
     public var log: @Sendable (String) -> Void {
         get { lock.withLock { logSink } }
@@ -22,31 +25,35 @@ public final class CoordinatorShell: @unchecked Sendable {
     private var logSink: @Sendable (String) -> Void = { _ in }
     private var core: CoordinatorCore
     private var batch: Batch?
+    /// Directives produced off the service thread (submissions, closing), sent by it.
+    private var outbox: [CoordinatorCore.Directive] = []
     private var stopping = false
-    private var shutdownReason: String?
-    /// Set once the job is over: every hello is answered with shutdown.
-    private var closingReason: String?
+    private var refusedPeers = 0
     private let stopped = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now().uptimeNanoseconds
 
     struct Batch {
-        let completed: @Sendable (String, String) -> Void
+        let completed: @Sendable (String, String, [[UInt8]]) -> Void
         let abandoned: @Sendable (String, String) -> Void
         let done: DispatchSemaphore
     }
 
-    /// Binds `bind` (e.g. `tcp://127.0.0.1:*`, `tcp://*:5555`, `ipc:///tmp/intone.sock`) and starts serving.
-    public init(bind: String, security: CoordinatorSecurity = .insecure, configuration: CoordinatorCore.Configuration = .init()) throws(ClusterError) {
-        core = CoordinatorCore(tasks: [], configuration: configuration)
+    /// Binds `bind` (e.g. `tcp://127.0.0.1:*`, `tcp://*:5555`, `ipc:///tmp/intone.sock`) and starts
+    /// serving; with `metrics` (e.g. `tcp://127.0.0.1:9464`) also serves Prometheus metrics over HTTP.
+    public init(bind: String, security: CoordinatorSecurity = .insecure, configuration: CoordinatorCore.Configuration = .init(),
+                metrics: String? = nil) throws(ClusterError) {
+        core = CoordinatorCore(configuration: configuration)
         self.security = security
         let ready = DispatchSemaphore(value: 0)
         let outcome = BindOutcome()
         Thread.detachNewThread { [unowned self] in
-            self.serve(bind: bind, ready: ready, outcome: outcome)
+            self.serve(bind: bind, metrics: metrics, ready: ready, outcome: outcome)
         }
         ready.wait()
         switch outcome.value {
-        case .success(let e): endpoint = e
+        case .success(let e):
+            endpoint = e
+            metricsEndpoint = outcome.metrics
         case .failure(let error): throw error
         case nil: throw ClusterError("coordinator did not start")
         }
@@ -57,30 +64,44 @@ public final class CoordinatorShell: @unchecked Sendable {
     /// Workers currently connected.
     public var workerCount: Int { lock.withLock { core.workerCount } }
 
+    /// A snapshot of the coordinator's counters.
+    public var status: ClusterStatus { lock.withLock { status(core) } }
+
+    private func status(_ core: CoordinatorCore) -> ClusterStatus {
+        ClusterStatus(workers: core.workerCount, slots: core.slotCount, clients: core.clientCount, pending: core.pendingCount,
+                      running: core.runningCount, completedTotal: core.completedTotal, abandonedTotal: core.abandonedTotal,
+                      failuresTotal: core.failuresTotal, workersLostTotal: core.workersLostTotal, duplicateResults: core.duplicateResults,
+                      droppedMessages: core.dropped, refusedPeers: refusedPeers, uptimeSeconds: now)
+    }
+
     /// Runs `tasks` on the connected (and connecting) workers until each is done or abandoned.
     /// `completed` and `abandoned` are called on the service thread, once per task.
     /// Throws if no worker has connected within `waitForWorkers` seconds.
     public func run(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], waitForWorkers: Double = 60,
-                    completed: @escaping @Sendable (String, String) -> Void,
+                    completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
                     abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError) {
+        if tasks.isEmpty { return }
         let done = DispatchSemaphore(value: 0)
         lock.withLock {
-            core.load(tasks: tasks, blobs: blobs)
             batch = Batch(completed: completed, abandoned: abandoned, done: done)
+            outbox += core.submit(tasks, blobs: blobs, now: now)
         }
         let begun = Date()
         while done.wait(timeout: .now() + 0.25) == .timedOut {
             if workerCount == 0 && Date().timeIntervalSince(begun) > waitForWorkers {
-                lock.withLock { batch = nil }
+                lock.withLock {
+                    batch = nil
+                    outbox += core.withdrawLocal()
+                }
                 throw ClusterError("no worker connected to \(endpoint) within \(Int(waitForWorkers)) s")
             }
         }
     }
 
-    /// Tells every connected worker to stop, and for `linger` seconds answers any worker that
-    /// reconnects (say, one that had just timed out) with the same message.
+    /// Tells every connected worker to stop, and for `linger` seconds keeps answering any worker
+    /// that reconnects (say, one that had just timed out) with the same message.
     public func shutdownWorkers(reason: String = "the job is finished", linger: Double = 1.5) {
-        lock.withLock { shutdownReason = reason; closingReason = reason }
+        lock.withLock { outbox += core.close(reason: reason) }
         Thread.sleep(forTimeInterval: linger)
     }
 
@@ -94,11 +115,12 @@ public final class CoordinatorShell: @unchecked Sendable {
 
     private var now: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
 
-    private func serve(bind: String, ready: DispatchSemaphore, outcome: BindOutcome) {
+    private func serve(bind: String, metrics: String?, ready: DispatchSemaphore, outcome: BindOutcome) {
         let socket: ZMQSocket
         let context = ZMQContext()
         var zap: ZMQSocket?
         var allow = AllowList(keys: [])
+        var metricsServer: MetricsEndpoint?
         do {
             if case .curve(let server, let allowList) = security {
                 // The ZAP handler must be bound before the socket it authenticates for.
@@ -122,42 +144,61 @@ public final class CoordinatorShell: @unchecked Sendable {
             stopped.signal()
             return
         }
+        if let metrics {
+            do {
+                metricsServer = try MetricsEndpoint(context: context, bind: metrics)
+                outcome.metrics = metricsServer?.endpoint
+            } catch {
+                outcome.value = .failure(ClusterError("cannot serve metrics on \(metrics): \(error.reason)"))
+                ready.signal()
+                stopped.signal()
+                return
+            }
+        }
         outcome.value = .success(socket.lastEndpoint)
         ready.signal()
+        let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? [])
+        let interval = lock.withLock { core.configuration.heartbeatInterval }
         var lastTick = now
         while !lock.withLock({ stopping }) {
-            if let reason = lock.withLock({ () -> String? in let r = shutdownReason; shutdownReason = nil; return r }) {
-                for d in lock.withLock({ core.shutdownMessages(reason: reason) }) { execute(d, socket) }
+            flushOutbox(socket)
+            let ready = (try? ZMQSocket.poll(pollSet, timeout: 10)) ?? []
+            if zap != nil, ready.count > 1, ready[1], let zap { authenticate(zap, allow: allow) }
+            if let metricsServer, ready.last == true {
+                metricsServer.serve { ClusterMetrics.prometheusText(self.status) }
             }
-            let ready = (try? ZMQSocket.poll([socket] + (zap.map { [$0] } ?? []), timeout: 10)) ?? [false]
-            if ready.count > 1, ready[1], let zap { authenticate(zap, allow: allow) }
-            if ready[0], let frames = try? socket.receive(timeout: 0) {
-                if let closing = lock.withLock({ closingReason }), frames.count >= 2,
-                   WireMessage.parse(Array(frames.dropFirst()))?.envelope.type == .hello {
-                    try? socket.send([frames[0]] + WireMessage(Envelope(type: .shutdown, reason: closing)).frames())
-                    continue
-                }
-                let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
-                    if frames.count >= 2, let message = WireMessage.parse(Array(frames.dropFirst())) {
-                        return core.handle(.received(from: frames[0], message), now: now)
+            if ready.first == true {
+                // Drain what is waiting, a bounded number at a time so ticks still happen.
+                var received = 0
+                while received < 4096, let frames = try? socket.receiveNow() {
+                    received += 1
+                    let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
+                        if frames.count >= 2, let message = WireMessage.parse(frames.dropFirst()) {
+                            return core.handle(.received(from: frames[0], message), now: now)
+                        }
+                        return core.handle(.malformed, now: now)
                     }
-                    return core.handle(.received(from: frames.first ?? [], WireMessage(Envelope(type: .heartbeat))), now: now)
+                    for d in directives { execute(d, socket) }
                 }
-                for d in directives { execute(d, socket) }
             }
-            let interval = lock.withLock { core.configuration.heartbeatInterval }
             if now - lastTick >= interval / 4 {
                 lastTick = now
                 for d in lock.withLock({ core.handle(.tick, now: now) }) { execute(d, socket) }
             }
             let finishedBatch = lock.withLock { () -> Batch? in
-                guard let b = batch, core.isFinished else { return nil }
+                guard let b = batch, core.isLocalWorkFinished else { return nil }
                 batch = nil
                 return b
             }
             finishedBatch?.done.signal()
         }
+        flushOutbox(socket)
         stopped.signal()
+    }
+
+    private func flushOutbox(_ socket: ZMQSocket) {
+        let pending = lock.withLock { () -> [CoordinatorCore.Directive] in let o = outbox; outbox = []; return o }
+        for d in pending { execute(d, socket) }
     }
 
     /// Answers one ZAP request (RFC 27): admit CURVE clients whose public key is allowed.
@@ -167,19 +208,23 @@ public final class CoordinatorShell: @unchecked Sendable {
         let address = String(decoding: request[3], as: UTF8.self)
         let mechanism = String(decoding: request[5], as: UTF8.self)
         let admitted = mechanism == "CURVE" && request.count >= 7 && allow.allows(binaryKey: request[6])
-        if !admitted { lock.withLock { logSink }("refused a worker from \(address.isEmpty ? "unknown address" : address): its key is not in the allow-list") }
+        if !admitted {
+            let log = lock.withLock { refusedPeers += 1; return logSink }
+            log("refused a peer from \(address.isEmpty ? "unknown address" : address): its key is not in the allow-list")
+        }
         try? zap.send([version, requestID, Array((admitted ? "200" : "400").utf8), Array((admitted ? "OK" : "key not allowed").utf8), [], []])
     }
 
     private func execute(_ d: CoordinatorCore.Directive, _ socket: ZMQSocket) {
-        let (b, log) = lock.withLock { (batch, logSink) }
         switch d {
         case .send(let to, let message):
-            do { try socket.send([to] + message.frames()) } catch { log("cannot send to a worker: \(error)") }
-        case .completed(let task, let body): b?.completed(task, body)
-        case .abandoned(let task, let reason): b?.abandoned(task, reason)
+            do { try socket.send([to] + message.frames()) } catch { log("cannot send to a peer: \(error)") }
+        case .completed(let task, let body, let blobs): lock.withLock { batch }?.completed(task, body, blobs)
+        case .abandoned(let task, let reason): lock.withLock { batch }?.abandoned(task, reason)
         case .workerJoined(let name, let jobs): log("worker \(name) joined (\(jobs) job(s))")
         case .workerLost(let name, let requeued): log("worker \(name) lost; \(requeued) task(s) requeued")
+        case .clientJoined(let name): log("client \(name) connected")
+        case .clientLost(let name, let withdrawn): log("client \(name) gone; \(withdrawn) of its task(s) withdrawn")
         case .refused(let peer, let reason): log("refused \(peer): \(reason)")
         }
     }
@@ -189,6 +234,7 @@ public final class CoordinatorShell: @unchecked Sendable {
 final class BindOutcome: @unchecked Sendable {
     // @unchecked Sendable: written before `ready` is signalled, read after it is waited on.
     var value: Result<String, ClusterError>?
+    var metrics: String?
 }
 
 /// A cluster job that cannot go on, in words an operator can act on.

@@ -2,17 +2,31 @@ import CZMQ
 import Foundation
 
 /// A worker process's socket side: connects a DEALER to the coordinator, announces itself, runs up to
-/// `jobs` tasks at once on its own threads, sends results back, and keeps the heartbeat both ways
-/// (the ZeroMQ guide's Paranoid Pirate worker): if the coordinator is silent for the liveness window,
-/// it reconnects with a fresh socket, backing off, and keeps results of tasks that finished meanwhile
-/// to send on the new connection.
+/// `jobs` tasks at once on a pool of its own threads, sends results back, and keeps the heartbeat
+/// both ways (the ZeroMQ guide's Paranoid Pirate worker): if the coordinator is silent for the
+/// liveness window, it reconnects with a fresh socket, backing off, and keeps results of tasks that
+/// finished meanwhile to send on the new connection.
+///
+/// Tasks the coordinator queues ahead (it does for short tasks) wait in a local queue; a `cancel`
+/// for one that has not started removes it.
 public final class WorkerShell: @unchecked Sendable {
     // @unchecked Sendable: after construction the shell is used by exactly one thread, the one that
-    // calls `run` (it may be handed to that thread once); task threads only touch `FinishedQueue`.
+    // calls `run` (it may be handed to that thread once); pool threads only touch `JobQueue` and
+    // their own PUSH sockets.
 
     /// Runs one task: its JSON body and the blob it needs (its content hash and bytes, if any) in,
-    /// a JSON result out.
-    public typealias Handler = @Sendable (_ body: String, _ blob: (hash: String, bytes: [UInt8])?) throws -> String
+    /// a result out.
+    public typealias Handler = @Sendable (_ body: String, _ blob: (hash: String, bytes: [UInt8])?) throws -> TaskOutput
+
+    /// What a task returns: a JSON body and, optionally, binary frames (feature matrices...).
+    public struct TaskOutput: Sendable {
+        public var body: String
+        public var blobs: [[UInt8]]
+        public init(body: String, blobs: [[UInt8]] = []) {
+            self.body = body
+            self.blobs = blobs
+        }
+    }
 
     public let endpoint: String
     public let name: String
@@ -22,11 +36,13 @@ public final class WorkerShell: @unchecked Sendable {
     private var socket: ZMQSocket?
     private var blobs: [String: [UInt8]] = [:]
     private var waitingForBlob: [String: [Envelope]] = [:]
-    private var running = 0
-    private let finished = FinishedQueue()
+    private let queue = JobQueue()
+    /// Finished results not yet delivered (the connection was down).
+    private var unsent: [[[UInt8]]] = []
     private var heartbeatInterval = 0.5
     private let liveness = 10.0
     private let started = DispatchTime.now().uptimeNanoseconds
+    private let resultsEndpoint: String
     /// Receives one line per notable event.
     public var log: (String) -> Void = { _ in }
 
@@ -38,15 +54,23 @@ public final class WorkerShell: @unchecked Sendable {
         self.name = name
         self.jobs = max(1, jobs)
         self.handler = handler
+        resultsEndpoint = "inproc://intone-worker-results-\(UInt64.random(in: 0 ... .max))"
     }
 
     private var now: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
 
     /// Serves until the coordinator says shutdown (returns its reason) or refuses this worker (throws).
     public func run() throws(ClusterError) -> String {
+        let results: ZMQSocket
+        do {
+            results = try ZMQSocket(context: context, kind: .pull)
+            try results.bind(resultsEndpoint)
+        } catch { throw ClusterError("cannot start the worker's result channel: \(error)") }
+        startPool()
+        defer { queue.close() }
         var backoff = 0.25
         while true {
-            let outcome = try session()
+            let outcome = try session(results: results)
             switch outcome {
             case .shutdown(let reason): return reason
             case .lost:
@@ -59,7 +83,7 @@ public final class WorkerShell: @unchecked Sendable {
 
     enum SessionEnd { case shutdown(String), lost }
 
-    private func session() throws(ClusterError) -> SessionEnd {
+    private func session(results: ZMQSocket) throws(ClusterError) -> SessionEnd {
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(context: context, kind: .dealer)
@@ -76,6 +100,10 @@ public final class WorkerShell: @unchecked Sendable {
             try socket.connect(endpoint)
             self.socket = socket
         } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        // Tasks queued for the previous connection go back to the coordinator's queue when it sees
+        // this hello; only tasks already running finish (their results are sent below).
+        queue.removeQueued()
+        waitingForBlob = [:]
         // The hello goes out as soon as the connection is up (the coordinator may start later).
         var helloSent = false
         var lastHeard = now
@@ -83,47 +111,54 @@ public final class WorkerShell: @unchecked Sendable {
         var welcomed = false
         while true {
             if !helloSent {
-                helloSent = (try? send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs))) != nil
+                helloSent = (try? send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs, role: .worker))) != nil
                 if helloSent { lastHeard = now }
             }
-            let frames: [[UInt8]]?
-            do { frames = try socket.receive(timeout: 5) } catch { return .lost }
-            if let frames, let message = WireMessage.parse(frames) {
-                lastHeard = now
-                let e = message.envelope
-                switch e.type {
-                case .welcome:
-                    welcomed = true
-                    if let ms = e.heartbeatMilliseconds, ms > 0 { heartbeatInterval = Double(ms) / 1000 }
-                case .refuse:
-                    throw ClusterError("the coordinator refused this worker: \(e.reason ?? "no reason given")")
-                case .shutdown:
-                    return .shutdown(e.reason ?? "shutdown")
-                case .task:
-                    if let hash = e.hash, blobs[hash] == nil {
-                        if waitingForBlob[hash] == nil { try? send(Envelope(type: .need, hash: hash)) }
-                        waitingForBlob[hash, default: []].append(e)
-                    } else {
-                        start(e)
+            let wait = helloSent ? max(1, Int(heartbeatInterval * 1000) / 2) : 5
+            let ready = (try? ZMQSocket.poll([socket, results], timeout: wait)) ?? [false, false]
+            if ready[0] {
+                while let frames = try? socket.receiveNow() {
+                    lastHeard = now
+                    guard let message = WireMessage.parse(frames) else { continue }
+                    let e = message.envelope
+                    switch e.type {
+                    case .welcome:
+                        welcomed = true
+                        if let ms = e.heartbeatMilliseconds, ms > 0 { heartbeatInterval = Double(ms) / 1000 }
+                    case .refuse:
+                        throw ClusterError("the coordinator refused this worker: \(e.reason ?? "no reason given")")
+                    case .shutdown:
+                        return .shutdown(e.reason ?? "shutdown")
+                    case .task:
+                        if let hash = e.hash, blobs[hash] == nil {
+                            if waitingForBlob[hash] == nil { try? send(Envelope(type: .need, hash: hash)) }
+                            waitingForBlob[hash, default: []].append(e)
+                        } else {
+                            enqueue(e)
+                        }
+                    case .blob:
+                        if let hash = e.hash, let bytes = message.blobs.first {
+                            blobs[hash] = bytes
+                            for t in waitingForBlob.removeValue(forKey: hash) ?? [] { enqueue(t) }
+                        }
+                    case .cancel:
+                        // Another copy finished first: drop ours if it has not started.
+                        if let id = e.task { queue.cancel(task: id, attempt: e.attempt) }
+                    default:
+                        break  // heartbeat
                     }
-                case .blob:
-                    if let hash = e.hash, let bytes = message.blobs.first {
-                        blobs[hash] = bytes
-                        for t in waitingForBlob.removeValue(forKey: hash) ?? [] { start(t) }
-                    }
-                default:
-                    break  // heartbeat, cancel (a copy finished elsewhere: our result will be ignored)
                 }
             }
-            for done in finished.drain() {
+            if ready.count > 1 && ready[1] {
+                while let frames = try? results.receiveNow() { unsent.append(frames) }
+            }
+            while let frames = unsent.first {
                 do {
-                    try send(done)
-                    running -= 1
+                    try socket.send(frames)
+                    unsent.removeFirst()
                     lastSent = now
                 } catch {
-                    // Not delivered: keep it for the next connection.
-                    finished.push(done)
-                    break
+                    break  // not delivered: kept for the next connection
                 }
             }
             if helloSent && now - lastSent >= heartbeatInterval {
@@ -143,28 +178,92 @@ public final class WorkerShell: @unchecked Sendable {
         try socket?.send(WireMessage(e).frames())
     }
 
-    private func start(_ task: Envelope) {
-        running += 1
+    private func enqueue(_ task: Envelope) {
         let blob = task.hash.flatMap { h in blobs[h].map { (hash: h, bytes: $0) } }
+        queue.push(Job(task: task, blob: blob))
+    }
+
+    /// Starts `jobs` threads that run queued tasks and push their results to the socket thread.
+    private func startPool() {
         let handler = self.handler
-        let queue = finished
-        let body = task.body ?? "{}"
-        Thread.detachNewThread {
-            do {
-                let result = try handler(body, blob)
-                queue.push(Envelope(type: .result, task: task.task, attempt: task.attempt, body: result))
-            } catch {
-                queue.push(Envelope(type: .failure, task: task.task, attempt: task.attempt, reason: "\(error)"))
+        let queue = self.queue
+        let context = self.context
+        let endpoint = resultsEndpoint
+        for _ in 0..<jobs {
+            Thread.detachNewThread {
+                guard let push = try? ZMQSocket(context: context, kind: .push), (try? push.connect(endpoint)) != nil else { return }
+                while let job = queue.pop() {
+                    let begun = DispatchTime.now().uptimeNanoseconds
+                    let reply: WireMessage
+                    do {
+                        let output = try handler(job.task.body ?? "{}", job.blob)
+                        let seconds = Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9
+                        reply = WireMessage(Envelope(type: .result, task: job.task.task, attempt: job.task.attempt, body: output.body, seconds: seconds),
+                                            blobs: output.blobs)
+                    } catch {
+                        reply = WireMessage(Envelope(type: .failure, task: job.task.task, attempt: job.task.attempt, reason: "\(error)"))
+                    }
+                    try? push.send(reply.frames())
+                }
             }
         }
     }
 }
 
-/// Results finished by task threads, waiting for the socket thread.
-final class FinishedQueue: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var items: [Envelope] = []
-    private let lock = NSLock()
-    func push(_ e: Envelope) { lock.lock(); items.append(e); lock.unlock() }
-    func drain() -> [Envelope] { lock.lock(); defer { lock.unlock() }; let out = items; items = []; return out }
+/// A task waiting for a pool thread.
+struct Job: Sendable {
+    let task: Envelope
+    let blob: (hash: String, bytes: [UInt8])?
+}
+
+/// Tasks waiting for the worker's pool threads.
+final class JobQueue: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `condition`.
+    private var jobs: [Job] = []
+    private var head = 0
+    private var closed = false
+    private let condition = NSCondition()
+
+    func push(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The next job, waiting for one; `nil` once closed.
+    func pop() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count && !closed { condition.wait() }
+        if closed { return nil }
+        let job = jobs[head]
+        head += 1
+        if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
+        return job
+    }
+
+    /// Removes a queued (not started) copy of a task.
+    func cancel(task: String, attempt: Int?) {
+        condition.lock()
+        defer { condition.unlock() }
+        if let i = jobs[head...].firstIndex(where: { $0.task.task == task && (attempt == nil || $0.task.attempt == attempt) }) {
+            jobs.remove(at: i)
+        }
+    }
+
+    /// Drops every job that has not started.
+    func removeQueued() {
+        condition.lock()
+        jobs.removeAll()
+        head = 0
+        condition.unlock()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }

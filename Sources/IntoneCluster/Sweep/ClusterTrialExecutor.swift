@@ -3,17 +3,18 @@ import IntoneFormats
 import IntoneLearning
 import IntoneSweep
 
-/// Runs a sweep's trials on cluster workers through a `CoordinatorShell`: the trials become tasks,
+/// Runs a sweep's trials on cluster workers through a `TaskScheduler` (the coordinator in this
+/// process, or one reached with `--cluster`): the trials become tasks,
 /// the development data becomes one blob shipped to each worker once, and results come back as JSON.
 /// The sweep journals each result as it arrives, so a coordinator killed mid-sweep resumes without
 /// redoing a finished trial.
 public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
-    // @unchecked Sendable: the shell is used only from the thread that runs the sweep.
-    let shell: CoordinatorShell
+    // @unchecked Sendable: the scheduler is used only from the thread that runs the sweep.
+    let scheduler: any TaskScheduler
     let waitForWorkers: Double
 
-    public init(shell: CoordinatorShell, waitForWorkers: Double = 60) {
-        self.shell = shell
+    public init(scheduler: any TaskScheduler, waitForWorkers: Double = 60) {
+        self.scheduler = scheduler
         self.waitForWorkers = waitForWorkers
     }
 
@@ -28,7 +29,7 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
         let outcomes = Outcomes()
         let lookup = byKey
         do {
-            try shell.run(tasks: tasks, blobs: [hash: blob], waitForWorkers: waitForWorkers, completed: { id, body in
+            try scheduler.run(tasks: tasks, blobs: [hash: blob], waitForWorkers: waitForWorkers, completed: { id, body, _ in
                 guard let trial = lookup[id] else { return }
                 if let r = try? JSONDecoder().decode(TrialResult.self, from: Data(body.utf8)) {
                     outcomes.set(id, .success(r))
@@ -53,7 +54,7 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
             let runner = try cache.runner(hash: blob.hash, bytes: blob.bytes)
             let t = try JSONDecoder().decode(SweepTaskData.TrialBody.self, from: Data(body.utf8))
             let result = try runner.run(Trial(estimator: t.estimator, parameters: t.parameters, fold: t.fold, resource: t.resource))
-            return String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            return WorkerShell.TaskOutput(body: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
         }
     }
 }

@@ -1,0 +1,123 @@
+import CZMQ
+import Foundation
+
+/// Submits batches of tasks to a coordinator that is already running (`intone coordinator`) and
+/// collects their outcomes: what `intone sweep --cluster ENDPOINT` uses. Each batch opens a DEALER
+/// connection, says `hello` as a client, sends the tasks and the blobs they need in one `submit`,
+/// and keeps the heartbeat both ways. If the coordinator goes silent (restarted, host rebooted), the
+/// client reconnects and resubmits what is still outstanding; the job above it journals every
+/// outcome, so nothing finished is asked for again.
+public final class ClusterClient: TaskScheduler, @unchecked Sendable {
+    // @unchecked Sendable: a batch runs on the calling thread, which alone touches the socket.
+
+    public let endpoint: String
+    private let security: WorkerSecurity
+    private let name: String
+    private let context = ZMQContext()
+    private let liveness = 10.0
+    /// Receives one line per notable event.
+    public var log: @Sendable (String) -> Void = { _ in }
+
+    public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil) {
+        self.endpoint = endpoint
+        self.security = security
+        self.name = name ?? "client-\(ProcessInfo.processInfo.hostName)-\(getpid())"
+    }
+
+    public func run(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], waitForWorkers: Double,
+                    completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
+                    abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError) {
+        if tasks.isEmpty { return }
+        var outstanding = Set(tasks.map(\.id))
+        var backoff = 0.25
+        let begun = Date()
+        var lastWorkerSeen = Date()
+        while !outstanding.isEmpty {
+            let end = try session(tasks: tasks.filter { outstanding.contains($0.id) }, blobs: blobs, outstanding: &outstanding,
+                                  waitForWorkers: waitForWorkers, lastWorkerSeen: &lastWorkerSeen, begun: begun,
+                                  completed: completed, abandoned: abandoned)
+            if end == .finished { return }
+            log("coordinator at \(endpoint) silent; reconnecting in \(backoff) s (\(outstanding.count) task(s) outstanding)")
+            Thread.sleep(forTimeInterval: backoff)
+            backoff = min(backoff * 2, 8)
+        }
+    }
+
+    enum SessionEnd { case finished, lost }
+
+    private func session(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], outstanding: inout Set<String>,
+                         waitForWorkers: Double, lastWorkerSeen: inout Date, begun: Date,
+                         completed: @Sendable (String, String, [[UInt8]]) -> Void,
+                         abandoned: @Sendable (String, String) -> Void) throws(ClusterError) -> SessionEnd {
+        let socket: ZMQSocket
+        do {
+            socket = try ZMQSocket(context: context, kind: .dealer)
+            try socket.setRoutingID(Array("\(name)-\(UInt32.random(in: 0 ... .max))".utf8))
+            try socket.setOption(ZMQ_IMMEDIATE, 1)
+            try socket.setOption(ZMQ_SNDTIMEO, 1000)
+            if case .curve(let client, let serverKey) = security {
+                try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
+                try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)
+                try socket.setOption(ZMQ_CURVE_SECRETKEY, string: client.secretKey)
+            }
+            try socket.connect(endpoint)
+        } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        var welcomed = false
+        var submitted = false
+        var lastHeard = Date()
+        var lastSent = Date()
+        var heartbeat = 0.5
+        func send(_ m: WireMessage) -> Bool { (try? socket.send(m.frames())) != nil }
+        while true {
+            if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
+                if send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client))) { lastSent = Date() }
+            }
+            if welcomed && !submitted {
+                // Frame 1: the tasks; frames 2...: the blobs they refer to.
+                let needed = Set(tasks.compactMap(\.dataHash))
+                let frames = [ClusterJSON.encode(tasks)] + needed.sorted().compactMap { blobs[$0] }
+                guard send(WireMessage(Envelope(type: .submit), blobs: frames)) else { return .lost }
+                submitted = true
+                lastSent = Date()
+            }
+            if let frames = try? socket.receive(timeout: 100) {
+                lastHeard = Date()
+                guard let message = WireMessage.parse(frames) else { continue }
+                let e = message.envelope
+                if let w = e.workers, w > 0 { lastWorkerSeen = Date() }
+                switch e.type {
+                case .welcome:
+                    welcomed = true
+                    if let ms = e.heartbeatMilliseconds, ms > 0 { heartbeat = Double(ms) / 1000 }
+                case .refuse:
+                    throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
+                case .result:
+                    if let id = e.task, outstanding.remove(id) != nil {
+                        lastWorkerSeen = Date()
+                        completed(id, e.body ?? "{}", message.blobs)
+                    }
+                case .failure:
+                    if let id = e.task, outstanding.remove(id) != nil { abandoned(id, e.reason ?? "failed") }
+                default:
+                    break
+                }
+            }
+            if outstanding.isEmpty {
+                _ = send(WireMessage(Envelope(type: .bye)))
+                return .finished
+            }
+            if welcomed && Date().timeIntervalSince(lastSent) >= heartbeat {
+                _ = send(WireMessage(Envelope(type: .heartbeat)))
+                lastSent = Date()
+            }
+            if !welcomed && Date().timeIntervalSince(begun) > max(waitForWorkers, 5) {
+                throw ClusterError("no coordinator answered at \(endpoint) within \(Int(max(waitForWorkers, 5))) s: is `intone coordinator` running there, is this host's key in its allow-list, and is --coordinator-key its public key?")
+            }
+            if welcomed && Date().timeIntervalSince(lastWorkerSeen) > waitForWorkers && Date().timeIntervalSince(begun) > waitForWorkers {
+                _ = send(WireMessage(Envelope(type: .bye)))
+                throw ClusterError("the coordinator at \(endpoint) has had no worker for \(Int(waitForWorkers)) s; start workers with `intone worker --connect`")
+            }
+            if welcomed && Date().timeIntervalSince(lastHeard) > heartbeat * liveness { return .lost }
+        }
+    }
+}

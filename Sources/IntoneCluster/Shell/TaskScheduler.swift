@@ -1,0 +1,12 @@
+/// Something that runs a batch of tasks somewhere and reports each outcome: the coordinator in this
+/// process (`CoordinatorShell`, for `--local-workers` and `--bind`) or a coordinator elsewhere
+/// (`ClusterClient`, for `--cluster`). Jobs (sweeps, extraction, scoring) are written against this,
+/// so they run the same either way.
+public protocol TaskScheduler: AnyObject, Sendable {
+    /// Runs `tasks` until each is done or abandoned, calling `completed(id, body, frames)` or
+    /// `abandoned(id, reason)` once per task (on a service thread). Throws if no worker is there to
+    /// run them for `waitForWorkers` seconds.
+    func run(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], waitForWorkers: Double,
+             completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
+             abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError)
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import IntoneCluster
+import IntoneFormats
+
+/// The coordinator's rules for remote clients, prefetching and closing, driven by events alone.
+struct CoordinatorClientTests {
+    static let w: [UInt8] = Array("W".utf8), c: [UInt8] = Array("C".utf8), d: [UInt8] = Array("D".utf8)
+
+    static func hello(worker name: String, jobs: Int) -> WireMessage { WireMessage(Envelope(type: .hello, worker: name, jobs: jobs)) }
+    static func helloClient(_ name: String) -> WireMessage { WireMessage(Envelope(type: .hello, worker: name, role: .client)) }
+    static func submit(_ ids: [String], blob: [UInt8]? = nil) -> WireMessage {
+        let tasks = ids.map { CoordinatorCore.Task(id: $0, body: "{}", dataHash: blob.map { SHA256.hex(of: $0) }) }
+        return WireMessage(Envelope(type: .submit), blobs: [ClusterJSON.encode(tasks)] + (blob.map { [$0] } ?? []))
+    }
+    static func sent(_ directives: [CoordinatorCore.Directive], to peer: [UInt8], _ type: Envelope.Kind) -> [Envelope] {
+        directives.compactMap { if case .send(let to, let m) = $0, to == peer, m.envelope.type == type { return m.envelope } else { return nil } }
+    }
+
+    @Test func clientTasksRunOnWorkersAndResultsGoBackToTheClient() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        let welcome = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        #expect(Self.sent(welcome, to: Self.c, .welcome).first?.workers == 1)
+        let blob: [UInt8] = [9, 8, 7]
+        let d = core.handle(.received(from: Self.c, Self.submit(["a", "b"], blob: blob)), now: 1)
+        let task = Self.sent(d, to: Self.w, .task)
+        #expect(task.map(\.task) == ["a"])
+        // The worker asks for the blob the client shipped with its tasks.
+        let need = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .need, hash: task[0].hash))), now: 1.1)
+        #expect(need.contains(.send(to: Self.w, WireMessage(Envelope(type: .blob, hash: task[0].hash), blobs: [blob]))))
+        let r = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "a", attempt: 1, body: "{\"x\":1}"), blobs: [[1]])), now: 2)
+        #expect(r.contains(.send(to: Self.c, WireMessage(Envelope(type: .result, task: "a", body: "{\"x\":1}"), blobs: [[1]]))))
+        #expect(!r.contains { if case .completed = $0 { return true } else { return false } })   // not a local task
+        #expect(Self.sent(r, to: Self.w, .task).map(\.task) == ["b"])
+    }
+
+    @Test func aSilentClientsTasksAreWithdrawnAndCancelled() {
+        var core = CoordinatorCore(configuration: .init(heartbeatInterval: 1, liveness: 3, speculate: false))
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.submit(["a", "b", "c"])), now: 0)
+        _ = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .heartbeat))), now: 3)
+        let d = core.handle(.tick, now: 3.5)   // the client has been silent for 3.5 s
+        #expect(d.contains(.clientLost(name: "c", withdrawn: 3)))
+        #expect(d.contains(.send(to: Self.w, WireMessage(Envelope(type: .cancel, task: "a", attempt: 1)))))
+        #expect(core.isFinished && core.pendingCount == 0 && core.clientCount == 0)
+    }
+
+    @Test func twoClientsAskingForTheSameTaskShareOneRun() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.helloClient("d")), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.submit(["same"])), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.submit(["same"])), now: 0)
+        let d = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 2)), now: 1)
+        #expect(Self.sent(d, to: Self.w, .task).count == 1)
+        let r = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "same", attempt: 1, body: "{}"))), now: 2)
+        #expect(Self.sent(r, to: Self.c, .result).count == 1 && Self.sent(r, to: Self.d, .result).count == 1)
+    }
+
+    @Test func shortTasksAreQueuedAheadLongOnesAreNot() {
+        var core = CoordinatorCore(configuration: .init(speculate: false, prefetch: 4, shortTaskSeconds: 0.01))
+        _ = core.submit((0..<100).map { CoordinatorCore.Task(id: "t\($0)", body: "{}") }, blobs: [:], now: 0)
+        var d = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 2)), now: 0)
+        #expect(Self.sent(d, to: Self.w, .task).count == 2)              // no timing yet: one per slot
+        d = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "t0", attempt: 1, body: "{}", seconds: 0.0001))), now: 0.1)
+        #expect(Self.sent(d, to: Self.w, .task).count == 2 * 5 - 1)      // short: 2 slots × (1 + 4)
+        var slow = CoordinatorCore(configuration: .init(speculate: false, prefetch: 4, shortTaskSeconds: 0.01))
+        _ = slow.submit((0..<100).map { CoordinatorCore.Task(id: "t\($0)", body: "{}") }, blobs: [:], now: 0)
+        _ = slow.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 2)), now: 0)
+        d = slow.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "t0", attempt: 1, body: "{}", seconds: 0.5))), now: 0.5)
+        #expect(Self.sent(d, to: Self.w, .task).count == 1)
+    }
+
+    @Test func aClosingCoordinatorTellsEveryWorkerAndEveryLateHelloToStop() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        let close = core.close(reason: "done")
+        #expect(close == [.send(to: Self.w, WireMessage(Envelope(type: .shutdown, reason: "done")))])
+        let late = core.handle(.received(from: Self.d, Self.hello(worker: "late", jobs: 1)), now: 1)
+        #expect(late == [.send(to: Self.d, WireMessage(Envelope(type: .shutdown, reason: "done")))])
+    }
+
+    @Test func malformedMessagesAreCountedAndKnownWorkersKeepTheirTasks() {
+        var core = CoordinatorCore(tasks: [.init(id: "t0", body: "{}")])
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        _ = core.handle(.malformed, now: 0.1)
+        _ = core.handle(.received(from: Self.c, WireMessage(Envelope(type: .submit))), now: 0.2)   // not a client: dropped
+        #expect(core.dropped == 2 && core.runningCount == 1 && core.workerCount == 1)
+    }
+
+    @Test func finishedTasksAreForgottenWhenTheNextBatchArrives() {
+        var core = CoordinatorCore(tasks: [.init(id: "t0", body: "{}")])
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        _ = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "t0", attempt: 1, body: "{}"))), now: 1)
+        #expect(core.isLocalWorkFinished && core.tasks.count == 1)
+        let d = core.submit([.init(id: "t1", body: "{}")], blobs: [:], now: 2)
+        #expect(core.tasks.map(\.id) == ["t1"] && core.completedTotal == 1)
+        #expect(Self.sent(d, to: Self.w, .task).map(\.task) == ["t1"])
+        #expect(!core.isLocalWorkFinished)
+    }
+}
