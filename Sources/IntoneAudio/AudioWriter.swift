@@ -27,8 +27,10 @@ public final class AudioFileWriter: @unchecked Sendable {
         guard channels > 0, sf_format_check(&info) != 0 else {
             throw AudioError(file: path, reason: .writeFailed("libsndfile cannot write \(type.rawValue) with \(channels) channel(s) at \(sampleRate) Hz"))
         }
-        guard let h = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw AudioError(file: path, reason: .writeFailed(String(cString: sf_strerror(nil))))
+        let h: OpaquePointer
+        switch SoundFileOpening.open(path, mode: Int32(SFM_WRITE), info: &info) {
+        case .success(let handle): h = handle
+        case .failure(let failure): throw AudioError(file: path, reason: .writeFailed(failure.message))
         }
         // Clip out-of-range floats for integer encodings instead of wrapping.
         sf_command(h, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))

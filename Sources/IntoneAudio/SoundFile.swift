@@ -48,9 +48,10 @@ public final class SoundFileReader: @unchecked Sendable {
             throw AudioError(file: path, reason: .unreadable(String(cString: strerror(errno))))
         }
         var sfInfo = SF_INFO()
-        guard let h = sf_open(path, Int32(SFM_READ), &sfInfo) else {
-            let message = String(cString: sf_strerror(nil))
-            throw AudioError(file: path, reason: .notAudio(message))
+        let h: OpaquePointer
+        switch SoundFileOpening.open(path, mode: Int32(SFM_READ), info: &sfInfo) {
+        case .success(let handle): h = handle
+        case .failure(let failure): throw AudioError(file: path, reason: .notAudio(failure.message))
         }
         guard sfInfo.channels > 0, sfInfo.samplerate > 0 else {
             sf_close(h)

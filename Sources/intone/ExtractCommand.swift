@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntoneCluster
 import IntoneCorpus
 import IntoneFeatures
 
@@ -12,11 +13,16 @@ struct ExtractCommand: ParsableCommand {
         Writes STORE/manifest.csv (path,corpus,speaker,label,source_label,split,augmentation,sha256,features,frames), \
         STORE/features/**/*.npy (float32 MFCC, 40 × frames, unpadded), STORE/params.json, STORE/errors.csv and \
         STORE/skipped.csv. Re-running computes only what is missing; a store made with other feature \
-        parameters is refused. Splits are speaker-independent unless --split random is given.
+        parameters is refused. Splits are speaker-independent unless --split random is given. With \
+        --local-workers, --bind or --cluster the decoding and feature computation run on cluster workers \
+        (the audio is shipped to them unless --shared-path) and the store is written here, identical to a \
+        local run's.
 
         Examples:
           intone extract --data data/generated/small --out runs/store
           intone extract --data ~/corpora/Crema --data ~/corpora/Tess --out store --augment --jobs 2
+          intone extract --data data/generated/small --out runs/store --local-workers 2
+          intone extract --data ~/corpora/Crema --out store --cluster tcp://10.0.0.1:5555 --key keys/me.key --coordinator-key keys/coordinator.pub
         """
     )
 
@@ -50,6 +56,11 @@ struct ExtractCommand: ParsableCommand {
     @Flag(name: .customLong("no-calm-fold"), help: "Do not count RAVDESS calm as neutral (skip it instead).")
     var noCalmFold = false
 
+    @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the audio at the same paths (a common mount), so files are not shipped to them.")
+    var sharedPath = false
+
+    @OptionGroup var placement: ClusterOptions
+
     @OptionGroup var logging: LoggingOptions
 
     enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case speaker, random }
@@ -70,7 +81,12 @@ struct ExtractCommand: ParsableCommand {
         }
         let parameters = FeatureStoreParameters(features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
-        var job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed)
+        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
+        defer { localCluster?.stop() }
+        // Workers on this machine see every file; elsewhere the files travel unless --shared-path.
+        let remote = scheduler.map { ClusterFeatureComputer(scheduler: $0, sharedPath: sharedPath || placement.localWorkers != nil,
+                                                            waitForWorkers: placement.waitForWorkers) }
+        var job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed, remote: remote)
         if augment {
             let policy = AugmentationPolicy.standard
             let seed = self.seed
@@ -79,7 +95,8 @@ struct ExtractCommand: ParsableCommand {
                 augmentations: { sha in policy.augmentations(seed: seed, exampleID: sha).map(\.id) },
                 augment: { id, samples, sampleRate, sha in
                     try Augmentation(id: id).apply(to: samples, sampleRate: Double(sampleRate), seed: seed, exampleID: sha)
-                })
+                },
+                remote: remote)
         }
         let progress = ProgressBar(total: 0, label: "extract", enabled: logging.showsProgress)
         let started = Date()

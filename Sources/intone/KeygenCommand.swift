@@ -31,7 +31,8 @@ struct KeygenCommand: ParsableCommand {
     }
 }
 
-/// Security options shared by the coordinator side (`sweep --bind`) and `worker`.
+/// Security options shared by the coordinator side (`coordinator`, `sweep --bind`), `worker` and
+/// jobs sent to a coordinator with `--cluster`.
 struct SecurityOptions: ParsableArguments {
     @Option(help: "This process's key pair (from `intone keygen`): turns on CurveZMQ.")
     var key: String?
@@ -39,7 +40,7 @@ struct SecurityOptions: ParsableArguments {
     @Option(help: "Coordinator: file of worker public keys allowed to connect (one per line).")
     var allow: String?
 
-    @Option(name: .customLong("coordinator-key"), help: "Worker: the coordinator's public key file (.pub).")
+    @Option(name: .customLong("coordinator-key"), help: "Worker, or a job run with --cluster: the coordinator's public key file (.pub).")
     var coordinatorKey: String?
 
     @Flag(help: "Allow unencrypted, unauthenticated traffic on a non-loopback endpoint (experiments on a trusted network only).")

@@ -65,7 +65,16 @@ final class ProgressBar: @unchecked Sendable {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let failures = failed > 0 ? ", \(failed) failed" : ""
-        let line = String(format: "\r%@ [%@] %d/%d%@  %.0f/s  ETA %.0fs\u{1B}[K", label, bar, done, total, failures, rate, eta)
+        let line = String(format: "\r%@ [%@] %d/%d%@  %.0f/s  ETA %@\u{1B}[K", label, bar, done, total, failures, rate, Self.duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// A duration for people: "12s", "2m 50s", "1h 02m".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h \(String(format: "%02d", (s % 3600) / 60))m"
     }
 }

@@ -19,6 +19,9 @@ struct SweepCommand: ParsableCommand {
         Examples:
           intone sweep --spec data/sweeps/quick.yaml --store runs/store --out runs/sweep
           intone sweep --spec data/sweeps/seed-grid.yaml --store runs/store --out runs/seed --jobs 2
+          intone sweep --spec data/sweeps/quick.yaml --store runs/store --out runs/sweep --local-workers 2
+          intone sweep --spec data/sweeps/seed-grid.yaml --store runs/store --out runs/seed --cluster tcp://10.0.0.1:5555 \\
+              --key keys/me.key --coordinator-key keys/coordinator.pub
         """
     )
 
@@ -34,23 +37,12 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Trials run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("local-workers"), help: "Run trials on this many worker processes started on this machine (through the cluster protocol).")
-    var localWorkers: Int?
-
-    @Option(help: "Act as coordinator: bind this endpoint (e.g. tcp://*:5555) and run trials on the workers that connect.")
-    var bind: String?
-
-    @Option(name: .customLong("wait-for-workers"), help: "With --bind: seconds to wait for a first worker before giving up.")
-    var waitForWorkers: Double = 120
-
-    @OptionGroup var security: SecurityOptions
+    @OptionGroup var placement: ClusterOptions
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1.") }
-        if localWorkers != nil && bind != nil { throw ValidationError("give --local-workers or --bind, not both.") }
     }
 
     func run() throws {
@@ -60,25 +52,9 @@ struct SweepCommand: ParsableCommand {
         // independent of --jobs.
         BLAS.setThreads(1)
         let logger = logging.makeLogger("intone.sweep")
-        var executor: (any TrialExecutor)?
-        var cluster: LocalCluster?
-        if localWorkers != nil || bind != nil {
-            do {
-                let endpoint = bind ?? "tcp://127.0.0.1:*"
-                let mode = try security.coordinator(bind: endpoint) { logger.warning("\($0)") }
-                let shell = try CoordinatorShell(bind: endpoint, security: mode)
-                shell.log = { [logger] in logger.info("\($0)") }
-                executor = ClusterTrialExecutor(scheduler: shell, waitForWorkers: waitForWorkers)
-                cluster = LocalCluster(shell: shell)
-                if let localWorkers { try cluster!.startWorkers(localWorkers, quiet: logging.quiet) }
-                logger.info("coordinator listening on \(shell.endpoint)")
-            } catch let error as CommandFailure {
-                throw error
-            } catch {
-                throw CommandFailure("cannot start the coordinator: \(error)")
-            }
-        }
-        defer { cluster?.stop() }
+        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
+        let executor: (any TrialExecutor)? = scheduler.map { ClusterTrialExecutor(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
+        defer { localCluster?.stop() }
         let progress = ProgressBar(total: 0, label: "sweep", enabled: logging.showsProgress)
         let started = Date()
         let best: BestArtifact

@@ -47,7 +47,7 @@ struct WorkerCommand: ParsableCommand {
         BLAS.setThreads(1)
         let mode = try security.worker(connect: connect) { logger.warning("\($0)") }
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 security: mode, handler: ClusterTrialExecutor.workerHandler())
+                                 security: mode, handler: WorkerTasks.handler())
         worker.log = { logger.info("\($0)") }
         do {
             let reason = try worker.run()

@@ -25,6 +25,23 @@ struct BadInputTests {
         #expect(throws: AudioError(file: path, reason: .emptyFile)) { try AudioLoader.load(path: path) }
     }
 
+    /// libsndfile keeps a failed open's reason in one process-wide slot; threads failing at once
+    /// must each still get their own file's reason (once seen as "No Error." in errors.csv).
+    @Test func failuresOnManyThreadsKeepTheirOwnReasons() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let good = dir.file("good.wav")
+        try AudioWriter.write(AudioSignal(samples: [Float](repeating: 0.1, count: 800), sampleRate: 8000), to: good, as: .wavPCM16)
+        let bad = dir.file("bad.wav")
+        try Data("not audio at all".utf8).write(to: URL(fileURLWithPath: bad))
+        let reasons = Reasons()
+        DispatchQueue.concurrentPerform(iterations: 4000) { i in
+            if i % 2 == 0 { _ = try? AudioLoader.load(path: good); return }
+            do { _ = try AudioLoader.load(path: bad) } catch { reasons.add("\(error)") }
+        }
+        #expect(reasons.all == ["\(bad): not a readable audio file (Format not recognised.)"])
+    }
+
     @Test func textFileIsNotAudio() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
@@ -96,4 +113,11 @@ struct BadInputTests {
 
     private func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
     private func le16(_ v: UInt16) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+}
+
+final class Reasons: @unchecked Sendable {
+    private var set: Set<String> = []
+    private let lock = NSLock()
+    func add(_ s: String) { lock.withLock { _ = set.insert(s) } }
+    var all: [String] { lock.withLock { set.sorted() } }
 }

@@ -27,9 +27,14 @@ public struct FeatureExtractionJob: Sendable {
     /// Applies the augmentation with the given id to samples (needed when `augmentations` is set).
     public let augment: (@Sendable (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])?
 
+    /// Computes missing features elsewhere (cluster workers) instead of on local threads.
+    public let remote: (any RemoteFeatureComputer)?
+
     public init(store: String, parameters: FeatureStoreParameters = FeatureStoreParameters(), split: SplitStrategy = .default, seed: UInt64 = 0,
                 augmentations: (@Sendable (_ sha256: String) -> [String])? = nil,
-                augment: (@Sendable (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])? = nil) {
+                augment: (@Sendable (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])? = nil,
+                remote: (any RemoteFeatureComputer)? = nil) {
+        self.remote = remote
         self.store = store
         self.parameters = parameters
         self.split = split
@@ -101,11 +106,16 @@ public struct FeatureExtractionJob: Sendable {
         }
         let todo = unique
         let counter = ProgressCounter(total: todo.count)
-        let outcomes: [ItemOutcome] = LocalRunner.map(count: todo.count, jobs: jobs) { k in
-            let outcome = process(todo[k], recording: recordings[todo[k].recording], extractor: extractor)
-            let (done, failed) = counter.add(failed: { if case .failed = outcome { return true }; return false }())
-            progress?(done, todo.count, failed)
-            return outcome
+        let outcomes: [ItemOutcome]
+        if let remote {
+            outcomes = try computeRemotely(todo, recordings: recordings, remote: remote, counter: counter, progress: progress)
+        } else {
+            outcomes = LocalRunner.map(count: todo.count, jobs: jobs) { k in
+                let outcome = process(todo[k], recording: recordings[todo[k].recording], extractor: extractor)
+                let (done, failed) = counter.add(failed: { if case .failed = outcome { return true }; return false }())
+                progress?(done, todo.count, failed)
+                return outcome
+            }
         }
         var computed = 0, reused = 0
         for outcome in outcomes {
@@ -165,24 +175,85 @@ public struct FeatureExtractionJob: Sendable {
             return .stored(frames: existing.shape[1], computed: false)
         }
         let label = item.augmentation == "none" ? r.path : "\(r.path) [\(item.augmentation)]"
+        if item.augmentation != "none" && augment == nil { return .failed(FailedItem(path: label, reason: "no augmenter configured")) }
+        switch Self.computeFeatures(path: r.path, sha256: item.sha256, augmentation: item.augmentation, parameters: parameters,
+                                    extractor: extractor, augment: augment ?? { _, s, _, _ in s }) {
+        case .failure(let reason): return .failed(FailedItem(path: label, reason: reason.reason))
+        case .success(let matrix): return store(matrix, at: relative, label: label)
+        }
+    }
+
+    /// Writes one example's features into the store (atomically).
+    private func store(_ matrix: FeatureMatrix, at relative: String, label: String) -> ItemOutcome {
+        let full = store + "/" + relative
         do {
-            let signal = try AudioLoader.load(path: r.path, sampleRate: parameters.features.sampleRate,
-                                              offset: parameters.offset, duration: parameters.duration)
-            var samples = signal.samples
-            if item.augmentation != "none" {
-                guard let augment else { return .failed(FailedItem(path: label, reason: "no augmenter configured")) }
-                samples = try augment(item.augmentation, samples, signal.sampleRate, item.sha256)
-            }
-            let matrix = try extractor.compute(parameters.kind, from: samples)
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try NPYFile.write(NPYArray(shape: [matrix.rows, matrix.frames], values: matrix.values), to: full)
             return .stored(frames: matrix.frames, computed: true)
-        } catch let error as AudioError {
-            return .failed(FailedItem(path: label, reason: error.reason.message))
-        } catch let error as FeatureError {
-            return .failed(FailedItem(path: label, reason: error.description))
         } catch {
-            return .failed(FailedItem(path: label, reason: "\(error)"))
+            return .failed(FailedItem(path: label, reason: "cannot write \(relative) (\(error))"))
+        }
+    }
+
+    /// One example's features: decode (the store's offset and duration, resampled), augment, compute.
+    /// The same function runs on local threads and on cluster workers, so both give the same bits.
+    public static func computeFeatures(path: String, sha256: String, augmentation: String, parameters: FeatureStoreParameters,
+                                       extractor: FeatureExtractor,
+                                       augment: (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])
+        -> Result<FeatureMatrix, FeatureComputationError> {
+        do {
+            let signal = try AudioLoader.load(path: path, sampleRate: parameters.features.sampleRate,
+                                              offset: parameters.offset, duration: parameters.duration)
+            var samples = signal.samples
+            if augmentation != "none" { samples = try augment(augmentation, samples, signal.sampleRate, sha256) }
+            return .success(try extractor.compute(parameters.kind, from: samples))
+        } catch let error as AudioError {
+            return .failure(FeatureComputationError(reason: error.reason.message))
+        } catch let error as FeatureError {
+            return .failure(FeatureComputationError(reason: error.description))
+        } catch {
+            return .failure(FeatureComputationError(reason: "\(error)"))
+        }
+    }
+
+    /// Sends the missing examples to `remote` and stores what comes back.
+    private func computeRemotely(_ todo: [WorkItem], recordings: [LabelledRecording], remote: any RemoteFeatureComputer, counter: ProgressCounter,
+                                 progress: (@Sendable (Int, Int, Int) -> Void)?) throws(FeatureStoreError) -> [ItemOutcome] {
+        let outcomes = OutcomeSlots(count: todo.count)
+        var requests: [FeatureRequest] = []
+        var positions: [Int] = []
+        for (k, item) in todo.enumerated() {
+            let relative = featuresPath(item)
+            let full = store + "/" + relative
+            if FileManager.default.fileExists(atPath: full), let existing = try? NPYFile.read(path: full), existing.shape.count == 2 {
+                outcomes.set(k, .stored(frames: existing.shape[1], computed: false))
+                let (done, failed) = counter.add(failed: false)
+                progress?(done, todo.count, failed)
+                continue
+            }
+            requests.append(FeatureRequest(path: recordings[item.recording].path, sha256: item.sha256, augmentation: item.augmentation))
+            positions.append(k)
+        }
+        let requestList = requests, positionList = positions
+        do {
+            try remote.compute(requestList, parameters: parameters, seed: seed) { i, result in
+                let item = todo[positionList[i]]
+                let path = requestList[i].path
+                let label = item.augmentation == "none" ? path : "\(path) [\(item.augmentation)]"
+                let outcome: ItemOutcome
+                switch result {
+                case .failure(let reason): outcome = .failed(FailedItem(path: label, reason: reason.reason))
+                case .success(let matrix): outcome = self.store(matrix, at: self.featuresPath(item), label: label)
+                }
+                outcomes.set(positionList[i], outcome)
+                let (done, failed) = counter.add(failed: { if case .failed = outcome { return true }; return false }())
+                progress?(done, todo.count, failed)
+            }
+        } catch {
+            throw FeatureStoreError(store: store, reason: error.description)
+        }
+        return (0..<todo.count).map { k in
+            outcomes.get(k) ?? .failed(FailedItem(path: recordings[todo[k].recording].path, reason: "no result came back from the cluster"))
         }
     }
 
@@ -211,6 +282,16 @@ public struct FeatureExtractionJob: Sendable {
             throw FeatureStoreError(store: store, reason: "cannot write \(name) (\(error.localizedDescription))")
         }
     }
+}
+
+/// Outcomes filled in from a scheduler's thread.
+final class OutcomeSlots: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    private var slots: [FeatureExtractionJob.ItemOutcome?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ o: FeatureExtractionJob.ItemOutcome) { lock.withLock { slots[i] = o } }
+    func get(_ i: Int) -> FeatureExtractionJob.ItemOutcome? { lock.withLock { slots[i] } }
 }
 
 /// Counts finished items across threads.

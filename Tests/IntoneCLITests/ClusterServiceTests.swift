@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import IntoneTestSupport
+
+/// `intone coordinator` as a service, jobs sent to it with `--cluster`, and extraction on workers:
+/// real processes on loopback, results compared byte for byte with local runs.
+@Suite(.serialized)
+struct ClusterServiceTests {
+    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return condition()
+    }
+
+    static func trialLines(_ path: String) -> Int {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
+    }
+
+    @Test func extractionOnWorkersWritesTheSameStoreAsLocalExtraction() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--quiet"])
+        // A corrupt file must be reported the same way wherever it is decoded.
+        try Data("not audio at all".utf8).write(to: URL(fileURLWithPath: dir.file("corpus/Crema/1001_DFA_ANG_XX.wav")))
+        let local = try IntoneProcess.run(["extract", "--data", dir.file("corpus"), "--out", dir.file("local"), "--augment", "--quiet"])
+        #expect(local.status == 1)   // one failed file
+        let workers = try IntoneProcess.run(["extract", "--data", dir.file("corpus"), "--out", dir.file("workers"), "--augment",
+                                             "--local-workers", "2", "--quiet"])
+        #expect(workers.status == 1, "\(workers.stderr)")
+        #expect(differences(dir.file("workers"), dir.file("local")) == [])
+        let errors = try String(contentsOfFile: dir.file("workers/errors.csv"), encoding: .utf8)
+        let localErrors = try String(contentsOfFile: dir.file("local/errors.csv"), encoding: .utf8)
+        #expect(errors == localErrors)
+        #expect(errors.contains("1001_DFA_ANG_XX.wav"))
+    }
+
+    @Test func extractionShipsAudioToWorkersThatConnectFromElsewhere() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--quiet"])
+        try IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("local"), "--quiet"])
+        let endpoint = "ipc://" + dir.file("extract.sock")
+        // The workers run from their own empty folders; without --shared-path every file is shipped.
+        try FileManager.default.createDirectory(atPath: dir.file("w1"), withIntermediateDirectories: true)
+        let coordinator = try IntoneProcess.start(["extract", "--data", dir.file("corpus"), "--out", dir.file("shipped"), "--bind", endpoint, "--quiet"])
+        let worker = Process()
+        worker.executableURL = IntoneProcess.executable
+        worker.arguments = ["worker", "--connect", endpoint, "--jobs", "2", "--name", "far", "--quiet"]
+        worker.currentDirectoryURL = URL(fileURLWithPath: dir.file("w1"))
+        try worker.run()
+        defer { for p in [coordinator, worker] where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        #expect(Self.waitUntil(120) { !coordinator.isRunning })
+        #expect(coordinator.terminationStatus == 0)
+        #expect(differences(dir.file("shipped"), dir.file("local")) == [])
+        #expect(Self.waitUntil(10) { !worker.isRunning })
+    }
+
+    @Test func jobsSentToARunningCoordinatorSurviveItsRestart() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (store, spec) = try ClusterSweepTests.prepare(dir)
+        try IntoneProcess.succeed(["sweep", "--spec", spec, "--store", store, "--out", dir.file("local"), "--quiet"])
+        let endpoint = "ipc://" + dir.file("coordinator.sock")
+        let service = ["coordinator", "--bind", endpoint, "--run", dir.file("coordinator"), "--metrics", "tcp://127.0.0.1:*", "--quiet"]
+        var coordinator = try IntoneProcess.start(service)
+        let w1 = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "w1", "--quiet"])
+        let w2 = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "w2", "--quiet"])
+        let sweep = try IntoneProcess.start(["sweep", "--spec", spec, "--store", store, "--out", dir.file("cluster"), "--cluster", endpoint,
+                                             "--wait-for-workers", "60", "--quiet"])
+        var all = [coordinator, w1, w2, sweep]
+        defer { for p in all where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+
+        // The metrics endpoint answers while the sweep runs.
+        #expect(Self.waitUntil(20) { FileManager.default.fileExists(atPath: dir.file("coordinator/coordinator.json")) })
+        let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("coordinator/coordinator.json")))) as? [String: String]
+        let metrics = try #require(info?["metrics"])
+        let page = try HTTP.get(endpoint: metrics, path: "/metrics")
+        #expect(page.hasPrefix("HTTP/1.0 200 OK"))
+        #expect(page.contains("# TYPE intone_tasks_completed_total counter"))
+        #expect(page.contains("intone_workers "))
+
+        // Kill the coordinator once some trials are in, then start it again on the same endpoint.
+        #expect(Self.waitUntil(120) { Self.trialLines(dir.file("cluster/trials.csv")) > 5 })
+        kill(coordinator.processIdentifier, SIGKILL)
+        coordinator.waitUntilExit()
+        let before = Self.trialLines(dir.file("cluster/trials.csv"))
+        coordinator = try IntoneProcess.start(service)
+        all.append(coordinator)
+        #expect(Self.waitUntil(180) { !sweep.isRunning })
+        #expect(sweep.terminationStatus == 0)
+        let keys = try String(contentsOfFile: dir.file("cluster/trials.csv"), encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        #expect(keys.count == 7 * 4 && Set(keys).count == keys.count)   // nothing lost, nothing twice
+        #expect(keys.count >= before)
+        #expect(try ClusterSweepTests.bytes(dir.file("cluster/best.json")) == (try ClusterSweepTests.bytes(dir.file("local/best.json"))))
+        // The service and its workers keep running for the next job; SIGTERM stops the service.
+        #expect(coordinator.isRunning && w1.isRunning && w2.isRunning)
+        kill(coordinator.processIdentifier, SIGTERM)
+        #expect(Self.waitUntil(10) { !coordinator.isRunning })
+        #expect(coordinator.terminationStatus == 0)
+        let events = try String(contentsOfFile: dir.file("coordinator/events.log"), encoding: .utf8)
+        #expect(events.contains("worker w1 joined") && events.contains("stopped by signal"))
+    }
+}
+
+/// Relative paths whose bytes differ between two folders (or exist in one only).
+func differences(_ a: String, _ b: String) -> [String] {
+    let x = treeContents(a), y = treeContents(b)
+    return Set(x.keys).union(y.keys).filter { x[$0] != y[$0] }.sorted()
+}
+
+/// A bare HTTP/1.0 GET over a TCP socket (what a Prometheus scrape does).
+enum HTTP {
+    static func get(endpoint: String, path: String) throws -> String {
+        // endpoint: tcp://127.0.0.1:PORT
+        let hostPort = endpoint.replacingOccurrences(of: "tcp://", with: "")
+        guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else {
+            throw HTTPError(message: "bad endpoint \(endpoint)")
+        }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HTTPError(message: "socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr(String(hostPort[..<colon]))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw HTTPError(message: "cannot connect to \(endpoint)") }
+        let request = "GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var response = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}
+
+struct HTTPError: Error { let message: String }
