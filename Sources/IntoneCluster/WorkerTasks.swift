@@ -1,18 +1,20 @@
 import Foundation
 
 /// Every kind of task a worker runs, chosen by the body's `kind` field: `extract` (feature
-/// extraction shards) or, without a kind, a sweep trial. One worker serves any job.
+/// extraction shards), `score` (chunks of calls) or, without a kind, a sweep trial. One worker serves any job.
 public enum WorkerTasks {
     struct Kind: Decodable { var kind: String? }
 
     public static func handler() -> WorkerShell.Handler {
         let trial = ClusterTrialExecutor.workerHandler()
         let extract = ExtractTaskData.workerHandler()
+        let score = ClusterCallScorer.workerHandler()
         return { body, blob in
             let kind = ClusterJSON.decode(Kind.self, Array(body.utf8))?.kind
             switch kind {
             case nil, "trial": return try trial(body, blob)
             case "extract": return try extract(body, blob)
+            case "score": return try score(body, blob)
             case let other?: throw ClusterError("this worker does not know tasks of kind \(other); upgrade intone on it")
             }
         }

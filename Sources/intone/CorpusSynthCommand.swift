@@ -16,6 +16,7 @@ struct CorpusSynthCommand: ParsableCommand {
         Examples:
           intone corpus synth --out data/generated/small
           intone corpus synth --out /tmp/large --scale large --seed 7 --jobs 2
+          intone corpus synth --out data/generated/small --calls 10     # also data/generated/small-calls
         """
     )
 
@@ -30,6 +31,12 @@ struct CorpusSynthCommand: ParsableCommand {
 
     @Option(help: "Files synthesised at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Also write this many test calls into OUT-calls (beside OUT): utterances of the test-split speakers joined with silences, 8 kHz mu-law, with truth.csv.")
+    var calls: Int = 0
+
+    @Option(name: .customLong("calls-rate"), help: "Sample rate of the test calls (8000: telephone band, mu-law; others: 16-bit PCM).")
+    var callsRate: Int = 8000
 
     @OptionGroup var logging: LoggingOptions
 
@@ -47,6 +54,15 @@ struct CorpusSynthCommand: ParsableCommand {
         }
         progress.finish()
         print("synth: wrote \(report.files) files into \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n\(report)")
+        if calls > 0 {
+            do {
+                let folder = URL(fileURLWithPath: out).standardizedFileURL.path + "-calls"
+                let r = try SyntheticCalls.make(from: out, into: folder, count: calls, seed: seed, sampleRate: callsRate)
+                print(String(format: "synth: wrote %d calls (%d utterances, %.1f min) and truth.csv into %@", r.calls, r.utterances, r.seconds / 60, folder))
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ import Glibc
 final class ProgressBar: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is guarded by `lock`.
     private var total: Int
-    private let label: String
+    private var text: String
     private let enabled: Bool
     private let lock = NSLock()
     private var done = 0
@@ -19,8 +19,14 @@ final class ProgressBar: @unchecked Sendable {
 
     init(total: Int, label: String, enabled: Bool) {
         self.total = total
-        self.label = label
+        self.text = label
         self.enabled = enabled
+    }
+
+    /// The words before the bar (may change as the job goes).
+    var label: String {
+        get { lock.withLock { text } }
+        set { lock.withLock { text = newValue } }
     }
 
     /// Counts one finished item (`failed` if it did not succeed).
@@ -65,7 +71,7 @@ final class ProgressBar: @unchecked Sendable {
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let failures = failed > 0 ? ", \(failed) failed" : ""
-        let line = String(format: "\r%@ [%@] %d/%d%@  %.0f/s  ETA %@\u{1B}[K", label, bar, done, total, failures, rate, Self.duration(eta))
+        let line = String(format: "\r%@ [%@] %d/%d%@  %.0f/s  ETA %@\u{1B}[K", text, bar, done, total, failures, rate, Self.duration(eta))
         FileHandle.standardError.write(Data(line.utf8))
     }
 

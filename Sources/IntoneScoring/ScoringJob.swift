@@ -1,0 +1,217 @@
+import Foundation
+import IntoneAudio
+import IntoneEngine
+import IntoneFormats
+import IntoneSweep
+
+/// A piece of scoring work: chunks `chunks` of one channel selection of one file.
+public struct ScoringUnit: Codable, Equatable, Sendable {
+    public var path: String
+    /// nil: the mix; otherwise the channel counted from 0.
+    public var channel: Int?
+    public var chunks: Range<Int>
+
+    public var selection: ChannelSelection { channel.map { .channel($0) } ?? .mix }
+}
+
+/// Scores units somewhere else (cluster workers): `intone score --local-workers / --bind / --cluster`.
+public protocol RemoteCallScorer: Sendable {
+    /// Scores every unit, calling `finished(index, result)` once per unit, from any thread. Throws
+    /// only when scoring as a whole cannot go on.
+    func score(_ units: [ScoringUnit], modelPath: String, parameters: ScoringParameters,
+               finished: @escaping @Sendable (Int, Result<[ChunkResult], ScoringError>) -> Void) throws(ScoringError)
+}
+
+/// `intone score`: scores archived calls in windows and writes per-window and per-call results.
+///
+/// Files are taken in batches; each finished file's results are written atomically to
+/// `OUT/results/<key>.json` (the key covers the file's path, size and modification time, the model
+/// and the scoring parameters), so a re-run skips finished files and an interruption loses at most
+/// the batch in flight. At the end `windows.jsonl`, `windows.csv`, `calls.csv` and `errors.csv` are
+/// written from the stored results, in input order.
+public struct ScoringJob: Sendable {
+    public let modelPath: String
+    public let outDirectory: String
+    public let parameters: ScoringParameters
+    public let remote: (any RemoteCallScorer)?
+    /// Files scored per batch.
+    public var batchFiles = 32
+    /// Chunks per unit sent to a remote scorer (one chunk per unit locally).
+    public var chunksPerRemoteUnit = 4
+
+    public init(modelPath: String, outDirectory: String, parameters: ScoringParameters, remote: (any RemoteCallScorer)? = nil) {
+        self.modelPath = modelPath
+        self.outDirectory = outDirectory
+        self.parameters = parameters
+        self.remote = remote
+    }
+
+    /// Progress after each file: files done, files in all, seconds of audio scored so far.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ audioSeconds: Double) -> Void
+
+    public struct Summary: Sendable, Equatable {
+        public var files: Int
+        public var scored: Int
+        public var reused: Int
+        public var failed: Int
+        public var windows: Int
+        public var audioSeconds: Double
+    }
+
+    public func run(inputs: [String], jobs: Int, progress: Progress? = nil) throws(ScoringError) -> Summary {
+        let model: LoadedModel
+        do { model = try ModelArchive.load(path: modelPath) } catch { throw ScoringError(file: modelPath, reason: error.description) }
+        let scorer = try CallScorer(model: model, parameters: parameters)
+        let digest = Self.modelDigest(modelPath)
+        let fm = FileManager.default
+        do { try fm.createDirectory(atPath: outDirectory + "/results", withIntermediateDirectories: true) } catch {
+            throw ScoringError(file: outDirectory, reason: "cannot create the output folder (\(error.localizedDescription))")
+        }
+        AtomicFile.removePartials(under: outDirectory + "/results")
+        let (files, problems) = ScoringInputs.expand(inputs)
+        var errors: [String: String] = [:]
+        for p in problems { errors[p.path] = p.reason }
+        let keys = files.map { resultKey(path: $0, modelDigest: digest) }
+        var reused = 0, scored = 0
+        var audio = 0.0
+        var done = 0
+        var pending: [Int] = []
+        for i in files.indices {
+            if let r = loadResult(keys[i]) { reused += 1; done += 1; audio += r.first?.duration ?? 0 } else { pending.append(i) }
+        }
+        progress?(done, files.count, audio)
+        var start = 0
+        while start < pending.count {
+            let batch = Array(pending[start..<min(pending.count, start + batchFiles)])
+            start += batch.count
+            // Plan each file (its header gives the length), then score all their units.
+            var units: [ScoringUnit] = []
+            var owner: [Int] = []
+            var planned: [Int: (plan: WindowPlan, selections: [ChannelSelection])] = [:]
+            for i in batch {
+                do {
+                    let info = try AudioLoader.info(path: files[i])
+                    if info.frames == 0 { throw AudioError(file: files[i], reason: .noSamples) }
+                    let plan = scorer.plan(for: info)
+                    let selections = scorer.channelSelections(channels: info.channels)
+                    planned[i] = (plan, selections)
+                    let step = remote == nil ? 1 : max(1, chunksPerRemoteUnit)
+                    for s in selections {
+                        var c = 0
+                        while c < plan.chunkCount {
+                            let channel: Int? = { if case .channel(let n) = s { return n } else { return nil } }()
+                            units.append(ScoringUnit(path: files[i], channel: channel, chunks: c..<min(plan.chunkCount, c + step)))
+                            owner.append(i)
+                            c += step
+                        }
+                    }
+                } catch let error as AudioError {
+                    errors[files[i]] = error.reason.message
+                } catch {
+                    errors[files[i]] = "\(error)"
+                }
+            }
+            let results = try scoreUnits(units, scorer: scorer, jobs: jobs)
+            // Assemble and store each file whose units all succeeded.
+            for i in batch {
+                guard let (plan, selections) = planned[i] else { done += 1; progress?(done, files.count, audio); continue }
+                var chunkResults: [ChannelSelection: [ChunkResult]] = [:]
+                var failure: String?
+                for (u, unit) in units.enumerated() where owner[u] == i {
+                    switch results[u] {
+                    case .success(let r): chunkResults[unit.selection, default: []] += r
+                    case .failure(let e): failure = failure ?? e.reason
+                    }
+                }
+                done += 1
+                if let failure { errors[files[i]] = failure; progress?(done, files.count, audio); continue }
+                let calls = selections.map { s -> CallResult in
+                    let chunks = (chunkResults[s] ?? []).sorted { $0.chunk < $1.chunk }
+                    let speechFrames = chunks.reduce(0) { $0 + $1.speechFrames }
+                    return CallResult(file: files[i], channel: Self.channelName(s), duration: plan.durationSeconds,
+                                      speech: parameters.vad ? Double(speechFrames) * ScoringParameters.vadFrameSeconds : plan.durationSeconds,
+                                      windows: chunks.flatMap(\.windows))
+                }
+                do {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    try AtomicFile.write(try encoder.encode(calls), to: resultPath(keys[i]))
+                } catch {
+                    throw ScoringError(file: outDirectory, reason: "cannot write results (\(error.localizedDescription))")
+                }
+                scored += 1
+                audio += plan.durationSeconds
+                progress?(done, files.count, audio)
+            }
+        }
+        // Outputs, in input order, from the stored results.
+        var all: [CallResult] = []
+        for i in files.indices { if let r = loadResult(keys[i]) { all += r } }
+        try ScoringOutputs.write(all, classes: model.classes, errors: errors, to: outDirectory)
+        return Summary(files: files.count + problems.count, scored: scored, reused: reused, failed: errors.count,
+                       windows: all.reduce(0) { $0 + $1.windows.count }, audioSeconds: audio)
+    }
+
+    private func scoreUnits(_ units: [ScoringUnit], scorer: CallScorer, jobs: Int) throws(ScoringError) -> [Result<[ChunkResult], ScoringError>] {
+        if let remote {
+            let slots = ResultSlots<Result<[ChunkResult], ScoringError>>(count: units.count)
+            try remote.score(units, modelPath: modelPath, parameters: parameters) { i, r in slots.set(i, r) }
+            return (0..<units.count).map { slots.get($0) ?? .failure(ScoringError(file: units[$0].path, reason: "no result came back from the cluster")) }
+        }
+        return LocalRunner.map(count: units.count, jobs: jobs) { u in
+            Self.score(units[u], with: scorer)
+        }
+    }
+
+    /// Scores one unit in this process (what a cluster worker runs too).
+    public static func score(_ unit: ScoringUnit, with scorer: CallScorer) -> Result<[ChunkResult], ScoringError> {
+        var out: [ChunkResult] = []
+        for c in unit.chunks {
+            do { out.append(try scorer.score(path: unit.path, channel: unit.selection, chunk: c)) } catch { return .failure(error) }
+        }
+        return .success(out)
+    }
+
+    static func channelName(_ s: ChannelSelection) -> String {
+        if case .channel(let n) = s { return String(n + 1) }
+        return "mix"
+    }
+
+    func resultKey(path: String, modelDigest: String) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let params = String(decoding: (try? encoder.encode(parameters)) ?? Data(), as: UTF8.self)
+        return SHA256.hex(of: Array("\(path)|\(size)|\(modified)|\(modelDigest)|\(params)".utf8))
+    }
+
+    func resultPath(_ key: String) -> String { outDirectory + "/results/\(key.prefix(32)).json" }
+
+    func loadResult(_ key: String) -> [CallResult]? {
+        guard let data = FileManager.default.contents(atPath: resultPath(key)) else { return nil }
+        return try? JSONDecoder().decode([CallResult].self, from: data)
+    }
+
+    /// A digest of every file in the model folder.
+    public static func modelDigest(_ path: String) -> String {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        var bytes: [UInt8] = []
+        for n in names {
+            bytes += Array(n.utf8) + [0]
+            bytes += Array(SHA256.hex(of: [UInt8](FileManager.default.contents(atPath: path + "/" + n) ?? Data())).utf8)
+        }
+        return SHA256.hex(of: bytes)
+    }
+}
+
+/// Results filled in from another thread.
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: T) { lock.withLock { slots[i] = v } }
+    func get(_ i: Int) -> T? { lock.withLock { slots[i] } }
+}

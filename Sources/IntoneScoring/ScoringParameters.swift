@@ -1,0 +1,33 @@
+/// How calls are cut into windows and which windows are scored.
+public struct ScoringParameters: Codable, Equatable, Hashable, Sendable {
+    /// Window length in seconds (default: the model's training clip length, 3 s).
+    public var window: Double
+    /// Seconds between window starts.
+    public var hop: Double
+    /// Skip windows without speech (energy-based voice-activity detection).
+    public var vad: Bool
+    /// A 20 ms frame is speech when its RMS level is at least this many dB below full scale.
+    public var vadThresholdDB: Double
+    /// A window is scored when at least this share of its frames is speech.
+    public var vadMinSpeechShare: Double
+    /// Score each channel of a multi-channel call separately (agent / customer) instead of the mix.
+    public var splitChannels: Bool
+    /// Windows per chunk: a call is processed in chunks of this many hops, each decoded and resampled
+    /// on its own, wherever it runs; so a call split across workers gives exactly the windows of a
+    /// single-process run.
+    public var windowsPerChunk: Int
+
+    public init(window: Double = 3, hop: Double = 1, vad: Bool = true, vadThresholdDB: Double = -45, vadMinSpeechShare: Double = 0.2,
+                splitChannels: Bool = false, windowsPerChunk: Int = 60) {
+        self.window = window
+        self.hop = hop
+        self.vad = vad
+        self.vadThresholdDB = vadThresholdDB
+        self.vadMinSpeechShare = vadMinSpeechShare
+        self.splitChannels = splitChannels
+        self.windowsPerChunk = windowsPerChunk
+    }
+
+    /// Frames of the voice-activity detector (seconds).
+    public static let vadFrameSeconds = 0.02
+}

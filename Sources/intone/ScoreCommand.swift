@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import IntoneCluster
+import IntoneScoring
+import IntoneSweep
+
+/// `intone score`: emotion through archived calls, window by window.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score archived calls in windows with a model: per-window and per-call emotion.",
+        discussion: """
+        Takes files, folders (searched recursively) and CSV manifests (a `path` column). Each call is \
+        read in chunks (memory stays bounded whatever its length), resampled to the model's rate, cut \
+        into windows (default: the model's clip length with a 1 s hop), silent windows skipped by an \
+        energy voice-activity detector, and every window scored with the model.
+
+        Writes OUT/windows.jsonl and OUT/windows.csv (file, channel, start, end, label, one \
+        probability per class), OUT/calls.csv (duration, speech, windows, dominant emotion, share of \
+        each emotion, longest negative run in seconds, emotion changes) and OUT/errors.csv (file, \
+        reason). Finished calls are kept in OUT/results; re-running the same command skips them. \
+        With --local-workers, --bind or --cluster, calls are spread over workers, and long calls are \
+        split into time ranges; the scores are identical to a single-process run. Workers must see \
+        the audio at the same paths (a shared mount); the model is shipped to them.
+
+        Examples:
+          intone score --model runs/sweep/model --out runs/scores calls/
+          intone score --model runs/sweep/model --out runs/scores --channels split --local-workers 2 archive.csv
+        """
+    )
+
+    @Option(help: "A model folder (RUN_DIR/model from `intone sweep`).")
+    var model: String
+
+    @Option(help: "Output folder (created; resumed if present).")
+    var out: String
+
+    @Option(help: "Window length in seconds (default: the model's training clip length).")
+    var window: Double?
+
+    @Option(help: "Seconds between window starts.")
+    var hop: Double = 1
+
+    @Flag(name: .customLong("no-vad"), help: "Score every window, silent or not.")
+    var noVAD = false
+
+    @Option(name: .customLong("vad-threshold"), help: "Speech level in dB below full scale (20 ms frames).")
+    var vadThreshold: Double = -45
+
+    @Option(help: "mix (score the channels mixed) or split (score each channel: agent / customer).")
+    var channels: ChannelChoice = .mix
+
+    @Option(name: .customLong("chunk-windows"), help: ArgumentHelp("Windows per chunk (a call is decoded and resampled chunk by chunk; results depend on it).", visibility: .hidden))
+    var chunkWindows: Int = 60
+
+    @Option(help: "Windows scored at once on this machine (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var placement: ClusterOptions
+
+    @OptionGroup var logging: LoggingOptions
+
+    @Argument(help: "Audio files, folders or CSV manifests.")
+    var inputs: [String]
+
+    enum ChannelChoice: String, ExpressibleByArgument, CaseIterable { case mix, split }
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one file, folder or manifest") }
+        if let window, !(window > 0) { throw ValidationError("--window must be positive.") }
+        if !(hop > 0) { throw ValidationError("--hop must be positive.") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if chunkWindows < 1 { throw ValidationError("--chunk-windows must be at least 1.") }
+    }
+
+    func run() throws {
+        let logger = logging.makeLogger("intone.score")
+        let loaded: LoadedModel
+        do { loaded = try ModelArchive.load(path: model) } catch { throw CommandFailure(error.description) }
+        let parameters = ScoringParameters(window: window ?? loaded.features.store.duration ?? 3, hop: hop, vad: !noVAD,
+                                           vadThresholdDB: vadThreshold, splitChannels: channels == .split,
+                                           windowsPerChunk: chunkWindows)
+        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
+        defer { localCluster?.stop() }
+        let remote = scheduler.map { ClusterCallScorer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
+        let job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
+        let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
+        let started = Date()
+        let summary: ScoringJob.Summary
+        do {
+            summary = try job.run(inputs: inputs, jobs: jobs) { done, total, audio in
+                let hours = audio / 3600
+                progress.label = String(format: "score %.2f h, %.2f h/s", hours, hours / max(Date().timeIntervalSince(started), 1e-3))
+                progress.update(done: done, total: total, failed: 0)
+            }
+        } catch {
+            progress.finish()
+            throw CommandFailure(error.description)
+        }
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(String(format: "score: %d call(s): %d scored, %d already done, %d failed (errors.csv); %d windows; %.2f h of audio in %.1f s; peak memory %.0f MB; see %@/calls.csv",
+                     summary.files, summary.scored, summary.reused, summary.failed, summary.windows, summary.audioSeconds / 3600, seconds,
+                     Double(usage.ru_maxrss) / 1024, out))
+        if summary.failed > 0 { throw ExitCode(1) }
+    }
+}

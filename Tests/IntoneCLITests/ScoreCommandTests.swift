@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import IntoneAudio
+import IntoneFeatures
+import IntoneScoring
+import IntoneSweep
+import IntoneTestSupport
+
+/// `intone score` on real files with a real model (made by `corpus synth`, `extract`, `sweep`).
+@Suite(.serialized)
+struct ScoreCommandTests {
+    /// A corpus, its test calls (8 kHz mu-law) and a model; built once for the suite.
+    static let fixture: (dir: TemporaryDirectory, model: String, calls: String) = {
+        let dir = try! TemporaryDirectory()
+        try! IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--calls", "3", "--quiet"])
+        try! IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
+        try! """
+        seed: 1
+        cv: 3
+        features: mean_std
+        estimators:
+          hist_gradient_boosting:
+            max_iter: [40]
+        """.write(toFile: dir.file("spec.yaml"), atomically: true, encoding: .utf8)
+        try! IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", dir.file("store"), "--out", dir.file("sweep"), "--quiet"])
+        return (dir, dir.file("sweep/model"), dir.file("corpus-calls"))
+    }()
+
+    static func results(_ out: String) throws -> [CallResult] {
+        try FileManager.default.contentsOfDirectory(atPath: out + "/results").sorted().flatMap {
+            try JSONDecoder().decode([CallResult].self, from: Data(contentsOf: URL(fileURLWithPath: out + "/results/" + $0)))
+        }
+    }
+
+    @Test func windowsAreTheModelsOwnPredictionOnTheSameSamples() throws {
+        let f = Self.fixture
+        // A call at the model's own rate: window k is exactly the samples from k s to k + 3 s.
+        let call = try AudioLoader.load(path: f.calls + "/call_001.wav", sampleRate: 22_050)
+        let path = f.dir.file("call-22050.wav")
+        try AudioWriter.write(call, to: path, as: .wavFloat)
+        try IntoneProcess.succeed(["score", "--model", f.model, "--out", f.dir.file("exact"), "--no-vad", "--quiet", path])
+        let scored = try #require(try Self.results(f.dir.file("exact")).first)
+        let model = try ModelArchive.load(path: f.model)
+        let extractor = try FeatureExtractor(parameters: model.features.store.features)
+        #expect(scored.windows.count == Int((call.duration - 3) / 1) + 1)
+        for k in [0, 1, 7, scored.windows.count - 1] {
+            let window = try AudioLoader.load(path: path, sampleRate: 22_050, offset: Double(k), duration: 3)
+            let expected = model.probabilities([try extractor.compute(model.features.store.kind, from: window.samples)])[0]
+            #expect(scored.windows[k].index == k && scored.windows[k].start == Double(k))
+            #expect(scored.windows[k].probabilities == expected, "window \(k)")
+        }
+    }
+
+    @Test func scoresFromThreeWorkersEqualASingleProcessRunAndAgreeWithTheTruth() throws {
+        let f = Self.fixture
+        // Small chunks so that each call is split into several time ranges across the workers.
+        let common = ["--model", f.model, "--chunk-windows", "4", "--quiet", f.calls]
+        try IntoneProcess.succeed(["score", "--out", f.dir.file("single"), "--jobs", "1"] + common)
+        try IntoneProcess.succeed(["score", "--out", f.dir.file("workers"), "--local-workers", "3"] + common)
+        for name in ["windows.jsonl", "windows.csv", "calls.csv", "errors.csv"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: f.dir.file("single/" + name))) == Data(contentsOf: URL(fileURLWithPath: f.dir.file("workers/" + name))), "\(name)")
+        }
+        // Windows mostly inside one labelled utterance agree with its label well above chance (1/7).
+        let truth = try CSVRows.read(f.calls + "/truth.csv")
+        var n = 0, agree = 0
+        for call in try Self.results(f.dir.file("single")) {
+            let name = (call.file as NSString).lastPathComponent
+            for w in call.windows {
+                let overlaps = truth.filter { $0[0] == name }.map { (min(Double($0[2])!, w.end) - max(Double($0[1])!, w.start), $0[3]) }
+                guard let best = overlaps.max(by: { $0.0 < $1.0 }), best.0 >= 0.5 * (w.end - w.start) else { continue }
+                n += 1
+                if best.1 == w.label { agree += 1 }
+            }
+        }
+        #expect(n > 50)
+        #expect(Double(agree) / Double(n) > 2.0 / 7.0, "agreement \(agree)/\(n)")
+    }
+
+    @Test func badFilesAreReportedTheRestIsScoredAndARerunSkipsWhatIsDone() throws {
+        let f = Self.fixture
+        let bad = f.dir.file("bad")
+        try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: bad + "/text.wav"))
+        FileManager.default.createFile(atPath: bad + "/empty.wav", contents: Data())
+        let good = try Data(contentsOf: URL(fileURLWithPath: f.calls + "/call_002.wav"))
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: bad + "/truncated.wav"))
+        try FileManager.default.copyItem(atPath: f.calls + "/call_003.wav", toPath: bad + "/fine.wav")
+        let first = try IntoneProcess.run(["score", "--model", f.model, "--out", f.dir.file("bad-out"), bad, f.dir.file("missing.wav")])
+        #expect(first.status == 1)
+        let errors = try String(contentsOfFile: f.dir.file("bad-out/errors.csv"), encoding: .utf8)
+        #expect(errors.contains(bad + "/text.wav,not a readable audio file"))
+        #expect(errors.contains(bad + "/empty.wav,"))
+        #expect(errors.contains(f.dir.file("missing.wav") + ",no such file or folder"))
+        #expect(!errors.contains("fine.wav") && !errors.contains("truncated.wav"))   // a cut-off call is scored as far as it goes
+        #expect(first.stdout.contains("2 scored, 0 already done, 3 failed"))
+        let again = try IntoneProcess.run(["score", "--model", f.model, "--out", f.dir.file("bad-out"), bad, f.dir.file("missing.wav")])
+        #expect(again.stdout.contains("0 scored, 2 already done, 3 failed"))
+    }
+
+    @Test func stereoCallsAreScoredPerChannelWhenSplit() throws {
+        let f = Self.fixture
+        let a = try AudioLoader.load(path: f.calls + "/call_001.wav", sampleRate: nil).samples
+        let b = try AudioLoader.load(path: f.calls + "/call_002.wav", sampleRate: nil).samples
+        let n = min(a.count, b.count)
+        let path = f.dir.file("stereo.wav")
+        try AudioWriter.write(channels: [Array(a[0..<n]), Array(b[0..<n])], sampleRate: 8000, to: path, as: .wavPCM16)
+        try IntoneProcess.succeed(["score", "--model", f.model, "--out", f.dir.file("stereo"), "--channels", "split", "--quiet", path])
+        let calls = try String(contentsOfFile: f.dir.file("stereo/calls.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(calls.map { $0.split(separator: ",")[1] } == ["1", "2"])
+    }
+
+    @Test func peakMemoryDoesNotGrowWithCallLength() throws {
+        let f = Self.fixture
+        let utterance = try AudioLoader.load(path: f.calls + "/call_001.wav", sampleRate: nil).samples
+        func makeCall(minutes: Double, path: String) throws {
+            let writer = try AudioFileWriter(path: path, sampleRate: 8000, channels: 1, type: .wavULaw)
+            var written = 0
+            while Double(written) < minutes * 60 * 8000 {
+                try writer.write([utterance])
+                written += utterance.count
+            }
+            try writer.close()
+        }
+        try makeCall(minutes: 2, path: f.dir.file("short.wav"))
+        try makeCall(minutes: 60, path: f.dir.file("long.wav"))
+        func peak(_ file: String, _ out: String) throws -> Double {
+            let r = try IntoneProcess.succeed(["score", "--model", f.model, "--out", f.dir.file(out), "--jobs", "1", f.dir.file(file)])
+            let field = try #require(r.stdout.range(of: "peak memory ")).upperBound
+            return Double(r.stdout[field...].prefix { $0.isNumber })!
+        }
+        let short = try peak("short.wav", "mem-short"), long = try peak("long.wav", "mem-long")
+        #expect(long < short + 15, "peak memory \(short) MB for 2 minutes, \(long) MB for 60 minutes")
+    }
+}
+
+/// Rows of a small CSV file (no quoting needed).
+enum CSVRows {
+    static func read(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
