@@ -11,6 +11,14 @@ public struct CallResult: Codable, Equatable, Sendable {
     /// Scored windows in time order.
     public var windows: [WindowScore]
 
+    public init(file: String, channel: String, duration: Double, speech: Double, windows: [WindowScore]) {
+        self.file = file
+        self.channel = channel
+        self.duration = duration
+        self.speech = speech
+        self.windows = windows
+    }
+
     /// Emotions counted as negative for `longestNegativeRun`.
     public static let negativeLabels: Set<String> = ["angry", "disgust", "fear", "sad"]
 

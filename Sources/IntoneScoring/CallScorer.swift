@@ -14,6 +14,14 @@ public struct WindowScore: Codable, Equatable, Sendable {
     public var label: String
     /// One probability per model class, in the model's class order.
     public var probabilities: [Double]
+
+    public init(index: Int, start: Double, end: Double, label: String, probabilities: [Double]) {
+        self.index = index
+        self.start = start
+        self.end = end
+        self.label = label
+        self.probabilities = probabilities
+    }
 }
 
 /// What a chunk of a call gave: its scored windows and its voice-activity counts.

@@ -3,6 +3,7 @@
 //   intone-bench make-clips --out DIR [--count 200] [--rate 16000] [--seconds 3]
 //   intone-bench features DIR [--passes 3]
 //   intone-bench stream [--minutes 120] [--dir DIR]
+//   intone-bench make-call --from FILE --minutes 120 --out FILE   (tiles FILE into one long 8 kHz mu-law call)
 //   intone-bench cluster [--tasks 100000] [--workers 1] [--rounds 3] [--sleep-tasks 2000] [--sleep-ms 20] [--sleep-workers 8]
 import Foundation
 import IntoneAudio
@@ -48,6 +49,21 @@ case "cluster":
                                     rounds: Int(option("--rounds", default: "3"))!)
     try ClusterBenchmark.efficiency(tasks: Int(option("--sleep-tasks", default: "2000"))!, milliseconds: Int(option("--sleep-ms", default: "20"))!,
                                     workers: Int(option("--sleep-workers", default: "8"))!)
+case "make-call":
+    let from = option("--from", default: ""), out = option("--out", default: "")
+    if from.isEmpty || out.isEmpty { fail("make-call needs --from FILE and --out FILE") }
+    let minutes = Double(option("--minutes", default: "120"))!
+    do {
+        let piece = try AudioLoader.load(path: from, sampleRate: 8000).samples
+        let writer = try AudioFileWriter(path: out, sampleRate: 8000, channels: 1, type: .wavULaw)
+        var written = 0
+        while Double(written) < minutes * 60 * 8000 {
+            try writer.write([piece])
+            written += piece.count
+        }
+        try writer.close()
+        print(String(format: "wrote %@: %.1f minutes at 8 kHz, mu-law", out, Double(written) / 8000 / 60))
+    } catch { fail(error.description) }
 case "cluster-worker":
     ClusterBenchmark.worker(connect: option("--connect", default: ""), jobs: Int(option("--jobs", default: "1"))!, name: option("--name", default: "w"))
 default:
