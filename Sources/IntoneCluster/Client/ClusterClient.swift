@@ -37,6 +37,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                                   waitForWorkers: waitForWorkers, lastWorkerSeen: &lastWorkerSeen, begun: begun,
                                   completed: completed, abandoned: abandoned)
             if end == .finished { return }
+            // Deadlines start again with the new connection.
+            lastWorkerSeen = Date()
             log("coordinator at \(endpoint) silent; reconnecting in \(backoff) s (\(outstanding.count) task(s) outstanding)")
             Thread.sleep(forTimeInterval: backoff)
             backoff = min(backoff * 2, 8)
@@ -62,6 +64,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             }
             try socket.connect(endpoint)
         } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        let sessionStart = Date()
         var welcomed = false
         var submitted = false
         var lastHeard = Date()
@@ -110,10 +113,10 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                 _ = send(WireMessage(Envelope(type: .heartbeat)))
                 lastSent = Date()
             }
-            if !welcomed && Date().timeIntervalSince(begun) > max(waitForWorkers, 5) {
+            if !welcomed && Date().timeIntervalSince(sessionStart) > max(waitForWorkers, 5) {
                 throw ClusterError("no coordinator answered at \(endpoint) within \(Int(max(waitForWorkers, 5))) s: is `intone coordinator` running there, is this host's key in its allow-list, and is --coordinator-key its public key?")
             }
-            if welcomed && Date().timeIntervalSince(lastWorkerSeen) > waitForWorkers && Date().timeIntervalSince(begun) > waitForWorkers {
+            if welcomed && Date().timeIntervalSince(lastWorkerSeen) > waitForWorkers && Date().timeIntervalSince(sessionStart) > waitForWorkers {
                 _ = send(WireMessage(Envelope(type: .bye)))
                 throw ClusterError("the coordinator at \(endpoint) has had no worker for \(Int(waitForWorkers)) s; start workers with `intone worker --connect`")
             }

@@ -47,6 +47,8 @@ public final class WorkerShell: @unchecked Sendable {
     public var log: (String) -> Void = { _ in }
 
     private let security: WorkerSecurity
+    /// Most bytes of shipped blobs kept between tasks (a blob evicted is asked for again if needed).
+    static let blobCacheBytes = 256 << 20
 
     public init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity = .insecure, handler: @escaping Handler) {
         self.endpoint = endpoint
@@ -138,6 +140,8 @@ public final class WorkerShell: @unchecked Sendable {
                         }
                     case .blob:
                         if let hash = e.hash, let bytes = message.blobs.first {
+                            // Keep the cache bounded: shipped audio is used by one task, sweep data by many.
+                            if blobs.values.reduce(0, { $0 + $1.count }) + bytes.count > Self.blobCacheBytes { blobs = [:] }
                             blobs[hash] = bytes
                             for t in waitingForBlob.removeValue(forKey: hash) ?? [] { enqueue(t) }
                         }

@@ -23,9 +23,11 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
         if trials.isEmpty { return [] }
         let blob = SweepTaskData.encode(runner)
         let hash = SHA256.hex(of: blob)
-        let tasks = trials.map { CoordinatorCore.Task(id: $0.key, body: SweepTaskData.body($0), dataHash: hash) }
+        // Task ids name the data too: two sweeps on different stores never share a result.
+        func taskID(_ t: Trial) -> String { t.key + "@" + hash.prefix(16) }
+        let tasks = trials.map { CoordinatorCore.Task(id: taskID($0), body: SweepTaskData.body($0), dataHash: hash) }
         var byKey: [String: Trial] = [:]
-        for t in trials { byKey[t.key] = t }
+        for t in trials { byKey[taskID(t)] = t }
         let outcomes = Outcomes()
         let lookup = byKey
         do {
@@ -43,7 +45,7 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
         } catch {
             throw SweepError(error.description)
         }
-        return trials.map { outcomes.get($0.key) ?? .failure(LearningError("no result")) }
+        return trials.map { outcomes.get(taskID($0)) ?? .failure(LearningError("no result")) }
     }
 
     /// The handler a worker runs for sweep tasks: rebuilds the data once per blob, then runs trials.
