@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneSweep", "IntoneFormats", "IntoneEngine"]),
-        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus", "IntoneScoring"]),
+        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus", "IntoneScoring", "IntoneEngine"]),
 
         // MARK: Executables
         .executableTarget(

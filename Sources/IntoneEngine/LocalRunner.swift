@@ -26,14 +26,17 @@ public enum LocalRunner {
     }
 }
 
-/// Fixed result slots filled concurrently.
-final class ResultSlots<T: Sendable>: @unchecked Sendable {
+/// Fixed result slots filled concurrently (by local threads or a scheduler's service thread).
+public final class ResultSlots<T: Sendable>: @unchecked Sendable {
     // @unchecked Sendable: every access goes through `lock`.
     private var slots: [T?]
     private let lock = NSLock()
-    init(count: Int) { slots = [T?](repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
-    func values() -> [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+    public init(count: Int) { slots = [T?](repeating: nil, count: count) }
+    public func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
+    /// The value in slot `i`, if it was set.
+    public func get(_ i: Int) -> T? { lock.lock(); defer { lock.unlock() }; return slots[i] }
+    /// Every value; each slot must have been set.
+    public func values() -> [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
 }
 
 /// A shared "next index" counter.

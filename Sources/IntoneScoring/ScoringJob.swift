@@ -206,12 +206,3 @@ public struct ScoringJob: Sendable {
     }
 }
 
-/// Results filled in from another thread.
-final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { lock.withLock { slots[i] = v } }
-    func get(_ i: Int) -> T? { lock.withLock { slots[i] } }
-}

@@ -30,11 +30,10 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         if tasks.isEmpty { return }
         var outstanding = Set(tasks.map(\.id))
         var backoff = 0.25
-        let begun = Date()
         var lastWorkerSeen = Date()
         while !outstanding.isEmpty {
             let end = try session(tasks: tasks.filter { outstanding.contains($0.id) }, blobs: blobs, outstanding: &outstanding,
-                                  waitForWorkers: waitForWorkers, lastWorkerSeen: &lastWorkerSeen, begun: begun,
+                                  waitForWorkers: waitForWorkers, lastWorkerSeen: &lastWorkerSeen,
                                   completed: completed, abandoned: abandoned)
             if end == .finished { return }
             // Deadlines start again with the new connection.
@@ -48,21 +47,12 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     enum SessionEnd { case finished, lost }
 
     private func session(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], outstanding: inout Set<String>,
-                         waitForWorkers: Double, lastWorkerSeen: inout Date, begun: Date,
+                         waitForWorkers: Double, lastWorkerSeen: inout Date,
                          completed: @Sendable (String, String, [[UInt8]]) -> Void,
                          abandoned: @Sendable (String, String) -> Void) throws(ClusterError) -> SessionEnd {
         let socket: ZMQSocket
         do {
-            socket = try ZMQSocket(context: context, kind: .dealer)
-            try socket.setRoutingID(Array("\(name)-\(UInt32.random(in: 0 ... .max))".utf8))
-            try socket.setOption(ZMQ_IMMEDIATE, 1)
-            try socket.setOption(ZMQ_SNDTIMEO, 1000)
-            if case .curve(let client, let serverKey) = security {
-                try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
-                try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)
-                try socket.setOption(ZMQ_CURVE_SECRETKEY, string: client.secretKey)
-            }
-            try socket.connect(endpoint)
+            socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
         } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
         let sessionStart = Date()
         var welcomed = false

@@ -43,25 +43,16 @@ public enum ExtractTaskData {
             if let data = FileManager.default.contents(atPath: path) { bytes = [UInt8](data) } else {
                 failures[k] = "cannot be read on the coordinator's machine"
             }
-            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { out.append(contentsOf: $0) }
-            out.append(contentsOf: bytes)
+            ByteCoding.appendRecord(bytes, to: &out)
         }
         return (out, failures)
     }
 
     static func unbundle(_ blob: [UInt8], count: Int) throws(ClusterError) -> [ArraySlice<UInt8>] {
+        var reader = ByteCoding.Reader(blob, what: "an extraction shard's audio blob")
         var parts: [ArraySlice<UInt8>] = []
-        var at = 0
-        for _ in 0..<count {
-            guard at + 8 <= blob.count else { throw ClusterError("an extraction shard's audio blob is truncated") }
-            var length: UInt64 = 0
-            for i in 0..<8 { length |= UInt64(blob[at + i]) << (8 * UInt64(i)) }
-            at += 8
-            guard length <= UInt64(blob.count - at) else { throw ClusterError("an extraction shard's audio blob is truncated") }
-            parts.append(blob[at..<(at + Int(length))])
-            at += Int(length)
-        }
-        guard at == blob.count else { throw ClusterError("an extraction shard's audio blob has trailing bytes") }
+        for _ in 0..<count { parts.append(try reader.record()) }
+        guard reader.isAtEnd else { throw ClusterError("an extraction shard's audio blob has trailing bytes") }
         return parts
     }
 
@@ -80,13 +71,8 @@ public enum ExtractTaskData {
                 frame += 1
                 continue
             }
-            let bytes = frames[frame]
+            let values = ByteCoding.floats(from: frames[frame][...])
             frame += 1
-            var values = [Float](repeating: 0, count: rows * columns)
-            for i in values.indices {
-                let o = 4 * i
-                values[i] = Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
-            }
             out.append(.success(FeatureMatrix(rows: rows, frames: columns, values: values)))
         }
         return (out, r.seconds)
@@ -95,13 +81,13 @@ public enum ExtractTaskData {
     /// The worker's side: decodes the shard, writes shipped files to a scratch folder, computes each
     /// item with the same function local extraction uses, and returns the matrices.
     public static func workerHandler() -> WorkerShell.Handler {
-        let extractors = ExtractorCache()
+        let extractors = WorkerCache<FeatureParameters, FeatureExtractor>()
         return { bodyText, blob in
             guard let body = ClusterJSON.decode(Body.self, Array(bodyText.utf8)), body.kind == "extract" else {
                 throw ClusterError("unreadable extraction task")
             }
             let begun = Date()
-            let extractor = try extractors.extractor(for: body.parameters.features)
+            let extractor = try extractors.value(for: body.parameters.features) { try FeatureExtractor(parameters: body.parameters.features) }
             var files: [ArraySlice<UInt8>] = []
             var scratch: String?
             if body.shipped {
@@ -140,29 +126,11 @@ public enum ExtractTaskData {
                 case .failure(let e): results.append(ItemResult(error: e.reason))
                 case .success(let m):
                     results.append(ItemResult(rows: m.rows, frames: m.frames))
-                    var bytes = [UInt8]()
-                    bytes.reserveCapacity(m.values.count * 4)
-                    for v in m.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-                    frames.append(bytes)
+                    frames.append(ByteCoding.floats(m.values))
                 }
             }
             let reply = ResultBody(items: results, seconds: Date().timeIntervalSince(begun))
             return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: frames)
-        }
-    }
-}
-
-/// One feature extractor per parameter set, shared by a worker's threads.
-final class ExtractorCache: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var cache: [FeatureParameters: FeatureExtractor] = [:]
-    private let lock = NSLock()
-    func extractor(for p: FeatureParameters) throws -> FeatureExtractor {
-        try lock.withLock {
-            if let e = cache[p] { return e }
-            let e = try FeatureExtractor(parameters: p)
-            cache[p] = e
-            return e
         }
     }
 }

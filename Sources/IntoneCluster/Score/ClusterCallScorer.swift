@@ -62,11 +62,13 @@ public struct ClusterCallScorer: RemoteCallScorer {
 
     /// The worker's side: unpacks the model once per content hash and scores the unit.
     public static func workerHandler() -> WorkerShell.Handler {
-        let cache = ScorerCache()
+        let cache = WorkerCache<String, CallScorer>()
         return { text, blob in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == "score" else { throw ClusterError("unreadable scoring task") }
             guard let blob else { throw ClusterError("a scoring task arrived without its model") }
-            let scorer = try cache.scorer(hash: blob.hash, bundle: blob.bytes, parameters: body.parameters)
+            let scorer = try cache.value(for: blob.hash + String(body.parameters.hashValue)) {
+                try ModelBundle.scorer(bundle: blob.bytes, hash: blob.hash, parameters: body.parameters)
+            }
             let reply: Reply
             switch ScoringJob.score(body.unit, with: scorer) {
             case .success(let chunks): reply = Reply(file: body.unit.path, chunks: chunks, error: nil)
@@ -83,55 +85,33 @@ enum ModelBundle {
         var out: [UInt8] = []
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
             let bytes = [UInt8](FileManager.default.contents(atPath: folder + "/" + name) ?? Data())
-            let n = Array(name.utf8)
-            withUnsafeBytes(of: UInt64(n.count).littleEndian) { out.append(contentsOf: $0) }
-            out += n
-            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { out.append(contentsOf: $0) }
-            out += bytes
+            ByteCoding.appendRecord(Array(name.utf8), to: &out)
+            ByteCoding.appendRecord(bytes, to: &out)
         }
         return out
     }
 
     /// Writes the bundle's files into `folder`.
     static func unpack(_ bundle: [UInt8], into folder: String) throws(ClusterError) {
-        var at = 0
-        func length() throws(ClusterError) -> Int {
-            guard at + 8 <= bundle.count else { throw ClusterError("a model bundle is truncated") }
-            var v: UInt64 = 0
-            for i in 0..<8 { v |= UInt64(bundle[at + i]) << (8 * UInt64(i)) }
-            at += 8
-            guard v <= UInt64(bundle.count - at) else { throw ClusterError("a model bundle is truncated") }
-            return Int(v)
-        }
-        while at < bundle.count {
-            let n = try length()
-            let name = String(decoding: bundle[at..<(at + n)], as: UTF8.self)
-            at += n
+        var reader = ByteCoding.Reader(bundle, what: "a model bundle")
+        while !reader.isAtEnd {
+            let name = String(decoding: try reader.record(), as: UTF8.self)
             guard !name.contains("/"), !name.hasPrefix(".") else { throw ClusterError("a model bundle names an unsafe file \(name)") }
-            let size = try length()
-            guard FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bundle[at..<(at + size)])) else {
+            let contents = try reader.record()
+            guard FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(contents)) else {
                 throw ClusterError("cannot write the model on this worker")
             }
-            at += size
         }
     }
 }
 
-/// Scorers by model hash and parameters (a worker unpacks each model once).
-final class ScorerCache: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var scorers: [String: CallScorer] = [:]
-    private let lock = NSLock()
-
-    func scorer(hash: String, bundle: [UInt8], parameters: ScoringParameters) throws -> CallScorer {
-        let key = hash + String(parameters.hashValue)
-        if let hit = lock.withLock({ scorers[key] }) { return hit }
-        let folder = NSTemporaryDirectory() + "intone-model-\(getpid())-\(hash.prefix(16))"
+extension ModelBundle {
+    /// Unpacks a model bundle into a scratch folder, loads it, and removes the folder.
+    static func scorer(bundle: [UInt8], hash: String, parameters: ScoringParameters) throws -> CallScorer {
+        let folder = NSTemporaryDirectory() + "intone-model-\(getpid())-\(hash.prefix(16))-\(UInt32.random(in: 0 ... .max))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ModelBundle.unpack(bundle, into: folder)
-        let scorer = try CallScorer(model: try ModelArchive.load(path: folder), parameters: parameters)
-        lock.withLock { scorers[key] = scorer }
-        return scorer
+        try unpack(bundle, into: folder)
+        return try CallScorer(model: try ModelArchive.load(path: folder), parameters: parameters)
     }
 }

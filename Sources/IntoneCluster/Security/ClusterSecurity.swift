@@ -1,3 +1,4 @@
+import CZMQ
 /// How a coordinator admits workers.
 public enum CoordinatorSecurity: Sendable {
     /// No encryption, no authentication: loopback experiments only.
@@ -20,4 +21,23 @@ public enum WorkerSecurity: Sendable {
     case insecure
     /// CurveZMQ with the worker's own key pair, verifying the coordinator's public key.
     case curve(client: CurveKeyPair, serverPublicKey: String)
+}
+
+extension WorkerSecurity {
+    /// A DEALER connected to `endpoint` as a worker or a client: routing id `routingID`, queueing
+    /// only to completed connections (a refused CURVE handshake leaves none, so a send never blocks
+    /// on it), giving up a send after `sendTimeout` milliseconds, with CURVE keys when configured.
+    func connectDealer(context: ZMQContext, endpoint: String, routingID: String, sendTimeout: Int32) throws(ZMQError) -> ZMQSocket {
+        let socket = try ZMQSocket(context: context, kind: .dealer)
+        try socket.setRoutingID(Array(routingID.utf8))
+        try socket.setOption(ZMQ_IMMEDIATE, 1)
+        try socket.setOption(ZMQ_SNDTIMEO, sendTimeout)
+        if case .curve(let client, let serverKey) = self {
+            try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
+            try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)
+            try socket.setOption(ZMQ_CURVE_SECRETKEY, string: client.secretKey)
+        }
+        try socket.connect(endpoint)
+        return socket
+    }
 }

@@ -88,18 +88,7 @@ public final class WorkerShell: @unchecked Sendable {
     private func session(results: ZMQSocket) throws(ClusterError) -> SessionEnd {
         let socket: ZMQSocket
         do {
-            socket = try ZMQSocket(context: context, kind: .dealer)
-            try socket.setRoutingID(Array(name.utf8))
-            // Never block on a connection that is not up (a refused CURVE handshake leaves none):
-            // queue only to completed connections and give up a send after 100 ms.
-            try socket.setOption(ZMQ_IMMEDIATE, 1)
-            try socket.setOption(ZMQ_SNDTIMEO, 100)
-            if case .curve(let client, let serverKey) = security {
-                try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
-                try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)
-                try socket.setOption(ZMQ_CURVE_SECRETKEY, string: client.secretKey)
-            }
-            try socket.connect(endpoint)
+            socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: name, sendTimeout: 100)
             self.socket = socket
         } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
         // Tasks queued for the previous connection go back to the coordinator's queue when it sees

@@ -1,4 +1,5 @@
 import Foundation
+import IntoneEngine
 import IntoneFormats
 import IntoneLearning
 import IntoneSweep
@@ -26,64 +27,37 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
         // Task ids name the data too: two sweeps on different stores never share a result.
         func taskID(_ t: Trial) -> String { t.key + "@" + hash.prefix(16) }
         let tasks = trials.map { CoordinatorCore.Task(id: taskID($0), body: SweepTaskData.body($0), dataHash: hash) }
-        var byKey: [String: Trial] = [:]
-        for t in trials { byKey[taskID(t)] = t }
-        let outcomes = Outcomes()
-        let lookup = byKey
+        var position: [String: Int] = [:]
+        for (i, t) in trials.enumerated() { position[taskID(t)] = i }
+        let outcomes = ResultSlots<Result<TrialResult, LearningError>>(count: trials.count)
+        let lookup = position
         do {
             try scheduler.run(tasks: tasks, blobs: [hash: blob], waitForWorkers: waitForWorkers, completed: { id, body, _ in
-                guard let trial = lookup[id] else { return }
+                guard let i = lookup[id] else { return }
                 if let r = try? JSONDecoder().decode(TrialResult.self, from: Data(body.utf8)) {
-                    outcomes.set(id, .success(r))
-                    finished(trial, r)
+                    outcomes.set(i, .success(r))
+                    finished(trials[i], r)
                 } else {
-                    outcomes.set(id, .failure(LearningError("a worker sent an unreadable result")))
+                    outcomes.set(i, .failure(LearningError("a worker sent an unreadable result")))
                 }
             }, abandoned: { id, reason in
-                outcomes.set(id, .failure(LearningError(reason)))
+                if let i = lookup[id] { outcomes.set(i, .failure(LearningError(reason))) }
             })
         } catch {
             throw SweepError(error.description)
         }
-        return trials.map { outcomes.get(taskID($0)) ?? .failure(LearningError("no result")) }
+        return trials.indices.map { outcomes.get($0) ?? .failure(LearningError("no result")) }
     }
 
     /// The handler a worker runs for sweep tasks: rebuilds the data once per blob, then runs trials.
     public static func workerHandler() -> WorkerShell.Handler {
-        let cache = RunnerCache()
+        let cache = WorkerCache<String, TrialRunner>()
         return { body, blob in
             guard let blob else { throw ClusterError("a trial arrived without its data") }
-            let runner = try cache.runner(hash: blob.hash, bytes: blob.bytes)
+            let runner = try cache.value(for: blob.hash) { try SweepTaskData.decode(blob.bytes) }
             let t = try JSONDecoder().decode(SweepTaskData.TrialBody.self, from: Data(body.utf8))
             let result = try runner.run(Trial(estimator: t.estimator, parameters: t.parameters, fold: t.fold, resource: t.resource))
             return WorkerShell.TaskOutput(body: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
         }
-    }
-}
-
-/// Trial outcomes filled by the coordinator's service thread.
-final class Outcomes: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var values: [String: Result<TrialResult, LearningError>] = [:]
-    private let lock = NSLock()
-    func set(_ id: String, _ r: Result<TrialResult, LearningError>) { lock.withLock { values[id] = r } }
-    func get(_ id: String) -> Result<TrialResult, LearningError>? { lock.withLock { values[id] } }
-}
-
-/// Decoded sweep data by content hash (a worker decodes each blob once).
-final class RunnerCache: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var runners: [String: TrialRunner] = [:]
-    private let lock = NSLock()
-
-    func runner(hash: String, bytes: [UInt8]) throws(ClusterError) -> TrialRunner {
-        lock.lock()
-        if let hit = runners[hash] { lock.unlock(); return hit }
-        lock.unlock()
-        let runner = try SweepTaskData.decode(bytes)
-        lock.lock()
-        runners[hash] = runner
-        lock.unlock()
-        return runner
     }
 }

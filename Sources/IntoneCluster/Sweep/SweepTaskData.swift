@@ -26,34 +26,25 @@ public enum SweepTaskData {
         let d = runner.data.development
         let header = Header(rows: d.count, columns: d.featureCount, classCount: d.classCount, labels: d.labels, groups: d.groups,
                             augmented: runner.data.augmented, folds: runner.folds, scoring: runner.scoring.rawValue, seed: runner.seed)
-        let json = [UInt8]((try? JSONEncoder().encode(header)) ?? Data())
         var out = [UInt8]()
-        out.reserveCapacity(8 + json.count + d.features.values.count * 4)
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
-        out.append(contentsOf: json)
-        for v in d.features.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        ByteCoding.appendRecord([UInt8]((try? JSONEncoder().encode(header)) ?? Data()), to: &out)
+        out += ByteCoding.floats(d.features.values)
         return out
     }
 
     /// Rebuilds a runner from `encode`'s bytes.
     public static func decode(_ bytes: [UInt8]) throws(ClusterError) -> TrialRunner {
-        guard bytes.count >= 8 else { throw ClusterError("sweep data blob is truncated") }
-        var length: UInt64 = 0
-        for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard length < UInt64(bytes.count), let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[8..<(8 + Int(length))])) else {
+        var reader = ByteCoding.Reader(bytes, what: "sweep data blob")
+        let headerBytes = try reader.record()
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else {
             throw ClusterError("sweep data blob has an unreadable header")
         }
-        let start = 8 + Int(length)
-        let count = header.rows * header.columns
-        guard bytes.count == start + count * 4, header.labels.count == header.rows, header.folds.count == header.rows,
+        let features = reader.rest()
+        guard features.count == header.rows * header.columns * 4, header.labels.count == header.rows, header.folds.count == header.rows,
               header.augmented.count == header.rows, let scoring = Scoring(rawValue: header.scoring) else {
             throw ClusterError("sweep data blob does not match its header")
         }
-        var values = [Float](repeating: 0, count: count)
-        for i in 0..<count {
-            let o = start + 4 * i
-            values[i] = Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
-        }
+        let values = ByteCoding.floats(from: features)
         let development = Dataset(features: Matrix(rows: header.rows, columns: header.columns, values: values), labels: header.labels,
                                   classCount: header.classCount, groups: header.groups)
         let empty = Dataset(features: Matrix(rows: 0, columns: header.columns), labels: [], classCount: header.classCount)

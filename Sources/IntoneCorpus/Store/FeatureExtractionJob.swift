@@ -219,7 +219,7 @@ public struct FeatureExtractionJob: Sendable {
     /// Sends the missing examples to `remote` and stores what comes back.
     private func computeRemotely(_ todo: [WorkItem], recordings: [LabelledRecording], remote: any RemoteFeatureComputer, counter: ProgressCounter,
                                  progress: (@Sendable (Int, Int, Int) -> Void)?) throws(FeatureStoreError) -> [ItemOutcome] {
-        let outcomes = OutcomeSlots(count: todo.count)
+        let outcomes = ResultSlots<ItemOutcome>(count: todo.count)
         var requests: [FeatureRequest] = []
         var positions: [Int] = []
         for (k, item) in todo.enumerated() {
@@ -282,16 +282,6 @@ public struct FeatureExtractionJob: Sendable {
             throw FeatureStoreError(store: store, reason: "cannot write \(name) (\(error.localizedDescription))")
         }
     }
-}
-
-/// Outcomes filled in from a scheduler's thread.
-final class OutcomeSlots: @unchecked Sendable {
-    // @unchecked Sendable: guarded by `lock`.
-    private var slots: [FeatureExtractionJob.ItemOutcome?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ o: FeatureExtractionJob.ItemOutcome) { lock.withLock { slots[i] = o } }
-    func get(_ i: Int) -> FeatureExtractionJob.ItemOutcome? { lock.withLock { slots[i] } }
 }
 
 /// Counts finished items across threads.

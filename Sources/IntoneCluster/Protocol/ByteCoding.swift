@@ -1,0 +1,69 @@
+/// The little binary layouts of task data: 8-byte little-endian lengths before variable parts, and
+/// float32 arrays as little-endian bytes (what NumPy reads as `<f4`).
+enum ByteCoding {
+    /// Appends `count` as an 8-byte little-endian length.
+    static func appendLength(_ count: Int, to out: inout [UInt8]) {
+        withUnsafeBytes(of: UInt64(count).littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    /// Appends a length-prefixed record.
+    static func appendRecord<Bytes: Collection<UInt8>>(_ bytes: Bytes, to out: inout [UInt8]) {
+        appendLength(bytes.count, to: &out)
+        out.append(contentsOf: bytes)
+    }
+
+    /// `values` as little-endian float32 bytes.
+    static func floats(_ values: [Float]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(values.count * 4)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    /// Little-endian float32 bytes (a multiple of 4 of them) as values.
+    static func floats(from bytes: ArraySlice<UInt8>) -> [Float] {
+        let base = bytes.startIndex
+        return (0..<(bytes.count / 4)).map { i in
+            let o = base + 4 * i
+            return Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
+        }
+    }
+
+    /// Reads lengths and records from the front of `bytes`; `what` names the data in errors.
+    struct Reader {
+        let bytes: [UInt8]
+        let what: String
+        private(set) var offset = 0
+
+        init(_ bytes: [UInt8], what: String) {
+            self.bytes = bytes
+            self.what = what
+        }
+
+        var isAtEnd: Bool { offset == bytes.count }
+
+        mutating func length() throws(ClusterError) -> Int {
+            guard offset + 8 <= bytes.count else { throw ClusterError("\(what) is truncated") }
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+            offset += 8
+            guard v <= UInt64(bytes.count - offset) else { throw ClusterError("\(what) is truncated") }
+            return Int(v)
+        }
+
+        mutating func take(_ count: Int) throws(ClusterError) -> ArraySlice<UInt8> {
+            guard count >= 0, count <= bytes.count - offset else { throw ClusterError("\(what) is truncated") }
+            defer { offset += count }
+            return bytes[offset..<(offset + count)]
+        }
+
+        /// A length-prefixed record.
+        mutating func record() throws(ClusterError) -> ArraySlice<UInt8> { try take(try length()) }
+
+        /// Everything left.
+        mutating func rest() -> ArraySlice<UInt8> {
+            defer { offset = bytes.count }
+            return bytes[offset...]
+        }
+    }
+}
