@@ -9,9 +9,9 @@ public enum ScoringOutputs {
         var csv = CSV.row(["file", "channel", "start", "end", "label"] + classes)
         for call in calls {
             for w in call.windows {
-                var object = "{\"file\":" + jsonString(call.file) + ",\"channel\":" + jsonString(call.channel)
-                object += ",\"start\":\(number(w.start)),\"end\":\(number(w.end)),\"label\":" + jsonString(w.label)
-                for (c, p) in zip(classes, w.probabilities) { object += "," + jsonString(c) + ":" + probability(p) }
+                var object = "{\"file\":" + JSONText.quoted(call.file) + ",\"channel\":" + JSONText.quoted(call.channel)
+                object += ",\"start\":\(number(w.start)),\"end\":\(number(w.end)),\"label\":" + JSONText.quoted(w.label)
+                for (c, p) in zip(classes, w.probabilities) { object += "," + JSONText.quoted(c) + ":" + probability(p) }
                 jsonl += object + "}\n"
                 csv += CSV.row([call.file, call.channel, number(w.start), number(w.end), w.label] + w.probabilities.map(probability))
             }
@@ -35,20 +35,4 @@ public enum ScoringOutputs {
     /// Seconds with three decimals (milliseconds).
     static func number(_ x: Double) -> String { String(format: "%.3f", x) }
     static func probability(_ p: Double) -> String { String(format: "%.6f", p) }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
 }

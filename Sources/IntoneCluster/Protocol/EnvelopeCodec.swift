@@ -1,3 +1,5 @@
+import IntoneFormats
+
 /// The header frame's JSON, written and read by hand: an envelope is a flat object of strings and
 /// numbers, and a general-purpose JSON coder spends most of a no-op task's cost on it (the
 /// coordinator handles two headers per task). Keys are written sorted, as `JSONEncoder` with
@@ -21,7 +23,7 @@ enum EnvelopeCodec {
         func string(_ k: StaticString, _ value: String?) {
             guard let value else { return }
             key(k)
-            appendQuoted(value, to: &out)
+            JSONText.appendQuoted(value, to: &out)
         }
         func int(_ k: StaticString, _ value: Int?) {
             guard let value else { return }
@@ -48,24 +50,6 @@ enum EnvelopeCodec {
         int("workers", e.workers)
         out.append(UInt8(ascii: "}"))
         return out
-    }
-
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     // MARK: - Reading
