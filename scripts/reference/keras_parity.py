@@ -533,7 +533,7 @@ def verified_formulas():
         found = []
         for rel, snippet in entry["lines"]:
             text = (site / rel).read_text().splitlines()
-            hits = [i + 1 for i, line in enumerate(text) if snippet in line]
+            hits = [i + 1 for i, line in enumerate(text) if line.strip().startswith(snippet)]
             if not hits:
                 raise SystemExit(f"formula check: {snippet!r} not found in {rel}; update the manifest note")
             found.append({"file": f"site-packages/{rel}", "line": hits[0], "code": text[hits[0] - 1].strip()})
