@@ -11,6 +11,7 @@
 //   IntoneEngine    running tasks: locally on threads (the cluster places the same tasks on workers)
 //   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
 //   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics
+//   IntoneNeural    deep-learning layers (Conv1D, LSTM, ...) on flat parameter buffers, Keras-compatible
 //   IntoneSweep     sweep specs (YAML), trials, cross-validation, the best-parameter artifact, model files
 //   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
 //   intone          the command line
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "IntoneEngine"),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
+        .target(name: "IntoneNeural", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneLearning"]),
         .target(name: "IntoneSweep", dependencies: [
             "IntoneLearning", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
             .product(name: "Yams", package: "Yams"),
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
+        .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneFormats"]),

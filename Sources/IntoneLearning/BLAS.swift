@@ -35,6 +35,27 @@ public enum BLAS {
         }
     }
 
+    /// `C = alpha · op(A) · op(B) + beta · C` in float32 on raw row-major storage, for callers that keep
+    /// their operands in larger buffers (a time step of a sequence, a layer's slice of a parameter buffer).
+    ///
+    /// op(A) is m × k, op(B) is k × n and C is m × n; `lda`, `ldb` and `ldc` are the row strides of A, B
+    /// and C *as stored* (so A stored k × m when transposed). With k = 0 the product is empty and C is
+    /// only scaled by beta; with m = 0 or n = 0 nothing is touched.
+    public static func gemm(m: Int, n: Int, k: Int, alpha: Float = 1,
+                            _ a: UnsafePointer<Float>, lda: Int, transposeA transA: Transpose = .none,
+                            _ b: UnsafePointer<Float>, ldb: Int, transposeB transB: Transpose = .none,
+                            beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for r in 0..<m {
+                for j in 0..<n { c[r * ldc + j] = beta == 0 ? 0 : c[r * ldc + j] * beta }
+            }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// `op(A) · op(B)` as a new matrix.
     public static func multiply(_ a: Matrix, _ b: Matrix, transposeA transA: Transpose = .none, transposeB transB: Transpose = .none) -> Matrix {
         let m = transA == .none ? a.rows : a.columns

@@ -1,0 +1,132 @@
+import IntoneRandom
+
+/// Keras 3 `BatchNormalization` over the last axis (channels), statistics over all other axes
+/// (batch and time).
+///
+/// - Training: `y = gamma · (x − μ) / sqrt(σ² + ε) + beta` with the batch's mean μ and **biased**
+///   variance σ² (Keras 3 `ops.moments`: `E[x²] − E[x]²`, divided by the count, not count − 1), and
+///   the state moves as `moving = moving · momentum + batch · (1 − momentum)` for the mean and for the
+///   variance, **with the same biased variance** (Keras 3 applies no Bessel correction; tf.keras 2's
+///   fused kernel did). Statistics are summed in Double here, in two passes.
+/// - Inference: the moving mean and variance in place of μ and σ².
+///
+/// Parameters `gamma` (ones), `beta` (zeros); state `moving_mean` (zeros), `moving_variance` (ones).
+struct BatchNormalizationLayer: NeuralLayer {
+    let name: String
+    let shape: [Int]
+    let channels: Int
+    let momentum: Float, epsilon: Float
+    /// (x − mean) / sqrt(var + ε) from the last forward pass.
+    private var normalized: [Float] = []
+    /// 1 / sqrt(var + ε) per channel from the last forward pass.
+    private var inverseDeviation: [Float]
+    private var lastForwardTrained = false
+
+    init(name: String, inputShape: [Int], momentum: Float, epsilon: Float) throws(LayerShapeError) {
+        guard let c = inputShape.last, c > 0 else { throw LayerShapeError("BatchNormalization needs a channel axis") }
+        guard epsilon > 0, momentum >= 0, momentum <= 1 else {
+            throw LayerShapeError("BatchNormalization needs epsilon > 0 and momentum in [0, 1]")
+        }
+        self.name = name
+        shape = inputShape
+        channels = c
+        self.momentum = momentum
+        self.epsilon = epsilon
+        inverseDeviation = [Float](repeating: 0, count: c)
+    }
+
+    var inputShape: [Int] { shape }
+    var outputShape: [Int] { shape }
+
+    var parameterSpecs: [VariableSpec] {
+        [VariableSpec(name: "gamma", shape: [channels], initializer: .ones),
+         VariableSpec(name: "beta", shape: [channels], initializer: .zeros)]
+    }
+
+    var stateSpecs: [VariableSpec] {
+        [VariableSpec(name: "moving_mean", shape: [channels], initializer: .zeros),
+         VariableSpec(name: "moving_variance", shape: [channels], initializer: .ones)]
+    }
+
+    mutating func reserve(batch: Int) { grow(&normalized, to: batch * inputSize) }
+
+    mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+                          pass: ForwardPass, random: inout SeededRandom) {
+        let rows = pass.batch * inputSize / channels
+        let gamma = pass.parameters.baseAddress!, beta = gamma + channels
+        let movingMean = pass.state.baseAddress!, movingVariance = movingMean + channels
+        let x = input.baseAddress!, y = output.baseAddress!
+        var mean = [Float](repeating: 0, count: channels)
+        lastForwardTrained = pass.training
+        if pass.training {
+            var sum = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
+            for r in 0..<rows { for c in 0..<channels { sum[c] += Double(x[r * channels + c]) } }
+            for c in 0..<channels { sum[c] /= Double(rows) }
+            for r in 0..<rows {
+                for c in 0..<channels { let d = Double(x[r * channels + c]) - sum[c]; squares[c] += d * d }
+            }
+            for c in 0..<channels {
+                let variance = Float(squares[c] / Double(rows))
+                mean[c] = Float(sum[c])
+                inverseDeviation[c] = 1 / (variance + epsilon).squareRoot()
+                movingMean[c] = movingMean[c] * momentum + mean[c] * (1 - momentum)
+                movingVariance[c] = movingVariance[c] * momentum + variance * (1 - momentum)
+            }
+        } else {
+            for c in 0..<channels {
+                mean[c] = movingMean[c]
+                inverseDeviation[c] = 1 / (movingVariance[c] + epsilon).squareRoot()
+            }
+        }
+        normalized.withUnsafeMutableBufferPointer { xhat in
+            inverseDeviation.withUnsafeBufferPointer { inv in
+                for r in 0..<rows {
+                    let o = r * channels
+                    for c in 0..<channels {
+                        let n = (x[o + c] - mean[c]) * inv[c]
+                        xhat[o + c] = n
+                        y[o + c] = gamma[c] * n + beta[c]
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func backward(_ pass: BackwardPass) {
+        let rows = pass.batch * inputSize / channels
+        let gamma = pass.parameters.baseAddress!
+        let dGamma = pass.gradients.baseAddress!, dBeta = dGamma + channels
+        let dy = pass.outputGradient.baseAddress!
+        var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
+        normalized.withUnsafeBufferPointer { xhat in
+            for r in 0..<rows {
+                let o = r * channels
+                for c in 0..<channels {
+                    sumDy[c] += Double(dy[o + c])
+                    sumDyXhat[c] += Double(dy[o + c] * xhat[o + c])
+                }
+            }
+            for c in 0..<channels {
+                dGamma[c] += Float(sumDyXhat[c])
+                dBeta[c] += Float(sumDy[c])
+            }
+            guard let dx = pass.inputGradient?.baseAddress else { return }
+            if lastForwardTrained {
+                // dx = gamma·inv/N · (N·dy − Σdy − xhat·Σ(dy·xhat)), the batch statistics depending on x.
+                for c in 0..<channels { sumDy[c] /= Double(rows); sumDyXhat[c] /= Double(rows) }
+                let meanDy = sumDy.map(Float.init), meanDyXhat = sumDyXhat.map(Float.init)
+                for r in 0..<rows {
+                    let o = r * channels
+                    for c in 0..<channels {
+                        dx[o + c] = gamma[c] * inverseDeviation[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyXhat[c])
+                    }
+                }
+            } else {
+                for r in 0..<rows {
+                    let o = r * channels
+                    for c in 0..<channels { dx[o + c] = gamma[c] * inverseDeviation[c] * dy[o + c] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import IntoneLearning
+import IntoneRandom
+
+/// Keras `Conv1D`: `y[b, t, f] = bias[f] + Σ_j Σ_c x[b, t·stride − padLeft + j, c] · kernel[j, c, f]`,
+/// computed as one `cblas_sgemm` on an im2col matrix `[batch·T_out, k·C]` (steps outside the input are
+/// zeros). Kernel `[kernelSize, inChannels, filters]`, bias `[filters]`, as Keras stores them.
+struct Conv1DLayer: NeuralLayer {
+    let name: String
+    let steps: Int, channels: Int
+    let filters: Int, kernelSize: Int, stride: Int
+    let outSteps: Int
+    /// Zero steps before the first input step (Keras/TensorFlow: the smaller half of the total).
+    let padLeft: Int
+    private var columns: [Float] = []
+    private var columnGradients: [Float] = []
+
+    init(name: String, inputShape: [Int], filters: Int, kernelSize: Int, stride: Int, padding: Padding) throws(LayerShapeError) {
+        guard inputShape.count == 2 else { throw LayerShapeError("Conv1D needs [time, channels] input, got \(inputShape)") }
+        guard filters > 0, kernelSize > 0, stride > 0 else {
+            throw LayerShapeError("Conv1D needs filters, kernel_size and strides ≥ 1")
+        }
+        self.name = name
+        steps = inputShape[0]
+        channels = inputShape[1]
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.stride = stride
+        switch padding {
+        case .valid:
+            guard steps >= kernelSize else { throw LayerShapeError("Conv1D kernel \(kernelSize) is longer than the \(steps) input steps") }
+            outSteps = (steps - kernelSize) / stride + 1
+            padLeft = 0
+        case .same:
+            outSteps = (steps + stride - 1) / stride
+            padLeft = max((outSteps - 1) * stride + kernelSize - steps, 0) / 2
+        }
+        guard outSteps > 0 else { throw LayerShapeError("Conv1D has no output steps for \(steps) input steps") }
+    }
+
+    var inputShape: [Int] { [steps, channels] }
+    var outputShape: [Int] { [outSteps, filters] }
+    private var patch: Int { kernelSize * channels }
+
+    var parameterSpecs: [VariableSpec] {
+        [VariableSpec(name: "kernel", shape: [kernelSize, channels, filters],
+                      initializer: .glorotUniform(fanIn: kernelSize * channels, fanOut: kernelSize * filters)),
+         VariableSpec(name: "bias", shape: [filters], initializer: .zeros)]
+    }
+
+    mutating func reserve(batch: Int) {
+        grow(&columns, to: batch * outSteps * patch)
+        grow(&columnGradients, to: batch * outSteps * patch)
+    }
+
+    mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+                          pass: ForwardPass, random: inout SeededRandom) {
+        let rows = pass.batch * outSteps, filters = filters, patch = patch
+        let kernel = pass.parameters.baseAddress!
+        let bias = kernel + patch * filters
+        let y = output.baseAddress!
+        let windows = windows
+        columns.withUnsafeMutableBufferPointer { cols in
+            windows.im2col(input.baseAddress!, cols.baseAddress!, batch: pass.batch)
+            BLAS.gemm(m: rows, n: filters, k: patch, cols.baseAddress!, lda: patch, kernel, ldb: filters, y, ldc: filters)
+        }
+        for r in 0..<rows {
+            let row = y + r * filters
+            for f in 0..<filters { row[f] += bias[f] }
+        }
+    }
+
+    mutating func backward(_ pass: BackwardPass) {
+        let rows = pass.batch * outSteps, filters = filters, patch = patch
+        let kernel = pass.parameters.baseAddress!
+        let dKernel = pass.gradients.baseAddress!
+        let dBias = dKernel + patch * filters
+        let dy = pass.outputGradient.baseAddress!
+        columns.withUnsafeBufferPointer { cols in
+            // dKernel += colsᵀ · dY
+            BLAS.gemm(m: patch, n: filters, k: rows, cols.baseAddress!, lda: patch, transposeA: .transposed,
+                      dy, ldb: filters, beta: 1, dKernel, ldc: filters)
+        }
+        for r in 0..<rows {
+            let row = dy + r * filters
+            for f in 0..<filters { dBias[f] += row[f] }
+        }
+        guard let dx = pass.inputGradient else { return }
+        let windows = windows
+        columnGradients.withUnsafeMutableBufferPointer { dCols in
+            // dCols = dY · kernelᵀ, then scattered back onto the input steps.
+            BLAS.gemm(m: rows, n: patch, k: filters, dy, lda: filters, kernel, ldb: filters, transposeB: .transposed,
+                      dCols.baseAddress!, ldc: patch)
+            windows.col2im(dCols.baseAddress!, dx.baseAddress!, batch: pass.batch)
+        }
+    }
+
+    /// The layer's sliding windows, for the im2col copies.
+    private var windows: Windows {
+        Windows(steps: steps, channels: channels, kernelSize: kernelSize, stride: stride, outSteps: outSteps, padLeft: padLeft)
+    }
+}
+
+/// The geometry of Conv1D's windows over the input steps.
+private struct Windows {
+    let steps: Int, channels: Int, kernelSize: Int, stride: Int, outSteps: Int, padLeft: Int
+    var patch: Int { kernelSize * channels }
+
+    /// Row `(b, t)` of `cols` is the window of input steps `t·stride − padLeft ..< + k`, channels inner.
+    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, batch: Int) {
+        for b in 0..<batch {
+            let sample = x + b * steps * channels
+            for t in 0..<outSteps {
+                let row = cols + (b * outSteps + t) * patch
+                let start = t * stride - padLeft
+                for j in 0..<kernelSize {
+                    let src = start + j
+                    let dst = row + j * channels
+                    if src >= 0 && src < steps {
+                        dst.update(from: sample + src * channels, count: channels)
+                    } else {
+                        dst.update(repeating: 0, count: channels)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: sums each window's gradient back onto the steps it was read from.
+    func col2im(_ cols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, batch: Int) {
+        dx.update(repeating: 0, count: batch * steps * channels)
+        for b in 0..<batch {
+            let sample = dx + b * steps * channels
+            for t in 0..<outSteps {
+                let row = cols + (b * outSteps + t) * patch
+                let start = t * stride - padLeft
+                for j in 0..<kernelSize {
+                    let src = start + j
+                    guard src >= 0 && src < steps else { continue }
+                    let d = sample + src * channels, g = row + j * channels
+                    for c in 0..<channels { d[c] += g[c] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import IntoneRandom
+
+/// Keras `MaxPooling1D`: per channel, the maximum over windows of `poolSize` steps every `stride` steps.
+/// With `same` padding the windows may hang over the ends, which count as −∞. The backward pass routes
+/// each output gradient to the step that held the maximum (the first one on ties).
+struct MaxPool1DLayer: NeuralLayer {
+    let name: String
+    let steps: Int, channels: Int
+    let poolSize: Int, stride: Int
+    let outSteps: Int, padLeft: Int
+    /// For each output value, the input step its maximum came from.
+    private var argmax: [Int32] = []
+
+    init(name: String, inputShape: [Int], poolSize: Int, stride: Int?, padding: Padding) throws(LayerShapeError) {
+        guard inputShape.count == 2 else { throw LayerShapeError("MaxPooling1D needs [time, channels] input, got \(inputShape)") }
+        let stride = stride ?? poolSize
+        guard poolSize > 0, stride > 0 else { throw LayerShapeError("MaxPooling1D needs pool_size and strides ≥ 1") }
+        self.name = name
+        steps = inputShape[0]
+        channels = inputShape[1]
+        self.poolSize = poolSize
+        self.stride = stride
+        switch padding {
+        case .valid:
+            guard steps >= poolSize else { throw LayerShapeError("MaxPooling1D pool \(poolSize) is longer than the \(steps) input steps") }
+            outSteps = (steps - poolSize) / stride + 1
+            padLeft = 0
+        case .same:
+            outSteps = (steps + stride - 1) / stride
+            padLeft = max((outSteps - 1) * stride + poolSize - steps, 0) / 2
+        }
+        guard outSteps > 0 else { throw LayerShapeError("MaxPooling1D has no output steps for \(steps) input steps") }
+    }
+
+    var inputShape: [Int] { [steps, channels] }
+    var outputShape: [Int] { [outSteps, channels] }
+
+    mutating func reserve(batch: Int) {
+        if argmax.count < batch * outSteps * channels { argmax = [Int32](repeating: 0, count: batch * outSteps * channels) }
+    }
+
+    mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+                          pass: ForwardPass, random: inout SeededRandom) {
+        let x = input.baseAddress!, y = output.baseAddress!
+        argmax.withUnsafeMutableBufferPointer { best in
+            for b in 0..<pass.batch {
+                let sample = x + b * steps * channels
+                for t in 0..<outSteps {
+                    let first = max(t * stride - padLeft, 0)
+                    let last = min(t * stride - padLeft + poolSize, steps)
+                    let o = (b * outSteps + t) * channels
+                    for c in 0..<channels {
+                        var m = sample[first * channels + c], at = first
+                        var s = first + 1
+                        while s < last {
+                            let v = sample[s * channels + c]
+                            if v > m { m = v; at = s }
+                            s += 1
+                        }
+                        y[o + c] = m
+                        best[o + c] = Int32(at)
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func backward(_ pass: BackwardPass) {
+        guard let dx = pass.inputGradient else { return }
+        dx.update(repeating: 0)
+        let dy = pass.outputGradient
+        argmax.withUnsafeBufferPointer { best in
+            for b in 0..<pass.batch {
+                for t in 0..<outSteps {
+                    let o = (b * outSteps + t) * channels
+                    for c in 0..<channels {
+                        dx[(b * steps + Int(best[o + c])) * channels + c] += dy[o + c]
+                    }
+                }
+            }
+        }
+    }
+}
