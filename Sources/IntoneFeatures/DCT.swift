@@ -16,6 +16,8 @@ public struct DCTII: Sendable {
     public let outputs: Int
     /// `outputs × inputs` basis, row-major.
     let basis: [Float]
+    /// The basis by input: for input `i`, its weights on the outputs in groups of eight (zero-padded).
+    let basisByInput: [SIMD8<Float>]
 
     public init(inputs: Int, outputs: Int) {
         precondition(inputs > 0 && outputs > 0 && outputs <= inputs, "DCT: need 0 < outputs ≤ inputs")
@@ -30,22 +32,36 @@ public struct DCTII: Sendable {
             }
         }
         basis = b
+        let lanes = (outputs + 7) / 8
+        var byInput = [SIMD8<Float>](repeating: .zero, count: inputs * lanes)
+        for i in 0..<inputs {
+            for k in 0..<outputs { byInput[i * lanes + k / 8][k % 8] = b[k * inputs + i] }
+        }
+        basisByInput = byInput
     }
 
     /// Transforms every column (frame) of `x` (`inputs` rows × frames).
+    ///
+    /// Frame by frame, eight coefficients at a time; each coefficient is summed over the inputs in
+    /// order, so a frame's result does not depend on the other frames in the matrix.
     public func apply(to x: FeatureMatrix) -> FeatureMatrix {
         precondition(x.rows == inputs, "DCT over \(inputs) rows applied to \(x.rows)")
         let frames = x.frames
+        let lanes = (outputs + 7) / 8
         var out = [Float](repeating: 0, count: outputs * frames)
+        var acc = [SIMD8<Float>](repeating: .zero, count: lanes)
         x.values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                basis.withUnsafeBufferPointer { b in
-                    for k in 0..<outputs {
-                        let row = dst.baseAddress! + k * frames
-                        for i in 0..<inputs {
-                            let c = b[k * inputs + i]
-                            let s = src.baseAddress! + i * frames
-                            for t in 0..<frames { row[t] += c * s[t] }
+                basisByInput.withUnsafeBufferPointer { b in
+                    acc.withUnsafeMutableBufferPointer { a in
+                        for t in 0..<frames {
+                            for l in 0..<lanes { a[l] = .zero }
+                            for i in 0..<inputs {
+                                let v = SIMD8<Float>(repeating: src[i &* frames &+ t])
+                                let row = b.baseAddress! + i &* lanes
+                                for l in 0..<lanes { a[l] += row[l] * v }
+                            }
+                            for k in 0..<outputs { dst[k &* frames &+ t] = a[k >> 3][k & 7] }
                         }
                     }
                 }

@@ -10,7 +10,7 @@ public struct FeatureExtractor: Sendable {
     public let parameters: FeatureParameters
     /// The mel filterbank for these settings.
     public let melFilterbank: MelFilterbank
-    private let dct: DCTII
+    let dct: DCTII
 
     /// Builds the tables for `parameters`.
     /// - Throws: `FeatureError.invalidParameter` naming the parameter that is out of range.

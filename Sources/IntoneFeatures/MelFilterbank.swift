@@ -80,6 +80,20 @@ public struct MelFilterbank: Equatable, Sendable {
         return m
     }
 
+    /// Projects eight frames' spectra, stored bin-major (`spectra[bin]` holds the bin of each of
+    /// the eight frames), onto the mel bands: band `m` of the eight frames goes to `out[m]`. The
+    /// same sums, in the same order, as `apply(to:)` makes for each frame.
+    func applyToEightFrames(_ spectra: UnsafePointer<SIMD8<Float>>, into out: UnsafeMutablePointer<SIMD8<Float>>) {
+        for (m, filter) in filters.enumerated() {
+            filter.weights.withUnsafeBufferPointer { w in
+                let src = spectra + filter.firstBin
+                var sum = SIMD8<Float>.zero
+                for j in 0..<w.count { sum += w[j] * src[j] }
+                out[m] = sum
+            }
+        }
+    }
+
     /// Projects a spectrogram (bins × frames, frequency-major) onto the mel bands: `mel = W · S`.
     public func apply(to spectrogram: FeatureMatrix) -> FeatureMatrix {
         precondition(spectrogram.rows == nFFT / 2 + 1, "mel filterbank for n_fft \(nFFT) applied to \(spectrogram.rows) bins")

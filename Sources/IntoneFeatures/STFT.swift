@@ -56,57 +56,75 @@ public func spectrogram(_ samples: [Float], parameters p: STFTParameters = STFTP
     if !p.center && frames == 0 {
         throw FeatureError.signalTooShort(samples: samples.count, needed: p.nFFT)
     }
+    let pad = p.center ? p.nFFT / 2 : 0
+    let starts = (0..<frames).map { $0 * p.hopLength - pad }
+    return samples.withUnsafeBufferPointer { frameSpectra($0, starts: starts, parameters: p, power: power) }
+}
+
+/// |FFT|^power of the windowed frames of `x` that begin at `starts` (bins × starts.count), samples
+/// outside `x` taken as zeros: frame `t` is exactly the frame `spectrogram` computes when it starts there.
+///
+/// Frames are written out `block` at a time: the block's spectra go to a frame-major scratch, then
+/// each bin's run of `block` values is copied to its row, so the frequency-major output is written
+/// in contiguous runs.
+func frameSpectra(_ x: UnsafeBufferPointer<Float>, starts: [Int], parameters p: STFTParameters, power: Float) -> FeatureMatrix {
+    let frames = starts.count
     let bins = p.bins
     var out = [Float](repeating: 0, count: bins * frames)
-    let fft = RealFFT.plan(size: p.nFFT)
-    let window = STFTWindowCache.window(nFFT: p.nFFT, winLength: p.winLength)
-    let frameBuffer = FFTBuffer(count: p.nFFT)
-    let spectrum = FFTBuffer(count: 2 * bins)
-    // Frames are transformed one at a time but written out `block` at a time: the block's
-    // spectra go to a frame-major scratch, then each bin's run of `block` values is copied to its
-    // row, so the frequency-major output is written in contiguous runs.
     let block = 16
     var scratch = [Float](repeating: 0, count: block * bins)
-    let pad = p.center ? p.nFFT / 2 : 0
-    let n = samples.count
-    let nFFT = p.nFFT, hop = p.hopLength
-    samples.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { o in
-            window.withUnsafeBufferPointer { w in
-                scratch.withUnsafeMutableBufferPointer { sc in
-                    let xp = x.baseAddress, wp = w.baseAddress!, op = o.baseAddress!, sp = sc.baseAddress!
-                    let buf = frameBuffer.pointer
-                    let spec = spectrum.pointer
-                    var t0 = 0
-                    while t0 < frames {
-                        let count = min(block, frames - t0)
-                        for b in 0..<count {
-                            let start = (t0 + b) * hop - pad
-                            if let xp, start >= 0 && start + nFFT <= n {
-                                windowed(xp + start, wp, into: buf, count: nFFT)
-                            } else {
-                                for i in 0..<nFFT {
-                                    let j = start + i
-                                    buf[i] = (j >= 0 && j < n) ? x[j] * wp[i] : 0
-                                }
-                            }
-                            fft.forward(frameBuffer, into: spectrum)
-                            squaredMagnitudes(spec, into: sp + b * bins, count: bins)
-                            let row = sp + b * bins
-                            if power == 1 {
-                                for k in 0..<bins { row[k] = row[k].squareRoot() }
-                            } else if power != 2 {
-                                for k in 0..<bins { row[k] = pow(row[k].squareRoot(), power) }
-                            }
-                        }
-                        transposeBlock(sp, rows: count, columns: bins, into: op + t0, rowStride: frames)
-                        t0 += count
-                    }
+    out.withUnsafeMutableBufferPointer { o in
+        scratch.withUnsafeMutableBufferPointer { sc in
+            let op = o.baseAddress!, sp = sc.baseAddress!
+            forEachFrameSpectrum(x, starts: starts, parameters: p, power: power) { t, spectrum in
+                let b = t % block
+                (sp + b * bins).update(from: spectrum, count: bins)
+                if b == block - 1 || t == frames - 1 {
+                    transposeBlock(sp, rows: b + 1, columns: bins, into: op + (t - b), rowStride: frames)
                 }
             }
         }
     }
     return FeatureMatrix(rows: bins, frames: frames, values: out)
+}
+
+/// Calls `body(t, spectrum)` with |FFT|^power (`bins` values) of each windowed frame of `x` that
+/// begins at `starts[t]`, in order; samples outside `x` are zeros. The pointer is valid during the call only.
+func forEachFrameSpectrum(_ x: UnsafeBufferPointer<Float>, starts: [Int], parameters p: STFTParameters, power: Float,
+                          _ body: (Int, UnsafePointer<Float>) -> Void) {
+    let bins = p.bins
+    let fft = RealFFT.plan(size: p.nFFT)
+    let window = STFTWindowCache.window(nFFT: p.nFFT, winLength: p.winLength)
+    let frameBuffer = FFTBuffer(count: p.nFFT)
+    let spectrum = FFTBuffer(count: 2 * bins)
+    var row = [Float](repeating: 0, count: bins)
+    let n = x.count
+    let nFFT = p.nFFT
+    window.withUnsafeBufferPointer { w in
+        row.withUnsafeMutableBufferPointer { r in
+            let xp = x.baseAddress, wp = w.baseAddress!, rp = r.baseAddress!
+            let buf = frameBuffer.pointer
+            let spec = spectrum.pointer
+            for (t, start) in starts.enumerated() {
+                if let xp, start >= 0 && start + nFFT <= n {
+                    windowed(xp + start, wp, into: buf, count: nFFT)
+                } else {
+                    for i in 0..<nFFT {
+                        let j = start + i
+                        buf[i] = (j >= 0 && j < n) ? x[j] * wp[i] : 0
+                    }
+                }
+                fft.forward(frameBuffer, into: spectrum)
+                squaredMagnitudes(spec, into: rp, count: bins)
+                if power == 1 {
+                    for k in 0..<bins { rp[k] = rp[k].squareRoot() }
+                } else if power != 2 {
+                    for k in 0..<bins { rp[k] = pow(rp[k].squareRoot(), power) }
+                }
+                body(t, UnsafePointer(rp))
+            }
+        }
+    }
 }
 
 /// Hann windows (zero-padded to n_fft) by size, computed once.

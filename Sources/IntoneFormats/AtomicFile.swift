@@ -13,33 +13,13 @@ public enum AtomicFile {
     /// Writes `data` to `path` atomically; `sync` also flushes it to disk before the rename
     /// (for journals and artifacts that must survive a power loss).
     public static func write(_ data: Data, to path: String, sync: Bool = false) throws {
-        let partial = path + partialSuffix
-        // POSIX open, not FileManager.createFile: Foundation's createFile itself writes through a
-        // temporary file with an unpredictable name, which a kill at the wrong moment leaves behind.
-        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            let code = errno
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
-        }
-        let failure: Int32? = data.withUnsafeBytes { raw -> Int32? in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                done += n
-            }
-            if sync && fsync(fd) != 0 { return errno }
-            return nil
-        }
-        close(fd)
-        if let failure {
-            unlink(partial)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)])
-        }
-        if rename(partial, path) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(atPath: partial)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)])
+        let writer = try AtomicFileWriter(path: path)
+        do {
+            try data.withUnsafeBytes { try writer.append(UnsafeRawBufferPointer($0)) }
+            try writer.commit(sync: sync)
+        } catch {
+            writer.abandon()
+            throw error
         }
     }
 

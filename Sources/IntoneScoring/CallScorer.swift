@@ -64,7 +64,8 @@ public struct CallScorer: Sendable {
     public var modelRate: Int { model.features.store.features.sampleRate }
 
     public func plan(for info: AudioInfo) -> WindowPlan {
-        WindowPlan(nativeRate: info.sampleRate, modelRate: modelRate, nativeFrames: info.frames, parameters: parameters)
+        WindowPlan(nativeRate: info.sampleRate, modelRate: modelRate, nativeFrames: info.frames, parameters: parameters,
+                   frameHop: model.features.store.features.stft.hopLength)
     }
 
     /// The channels scored for a file with `channels` channels: the mix, or each one.
@@ -94,38 +95,44 @@ public struct CallScorer: Sendable {
 
     /// Scores the windows of `chunk` from `samples` at the model's rate, whose first sample is the
     /// call's model-rate sample `firstModelSample`.
-    func score(samples: [Float], firstModelSample: Int, plan: WindowPlan, chunk: Int, file: String) throws(ScoringError) -> ChunkResult {
-        func local(_ r: Range<Int>) -> [Float] {
-            let lo = r.lowerBound - firstModelSample, hi = r.upperBound - firstModelSample
-            if lo >= 0 && hi <= samples.count { return Array(samples[lo..<hi]) }
-            // Past what the decoder delivered (a truncated file): zeros, as a short resample is padded.
-            return (lo..<hi).map { $0 >= 0 && $0 < samples.count ? samples[$0] : 0 }
-        }
-        let frame = max(1, Int((ScoringParameters.vadFrameSeconds * Double(plan.modelRate)).rounded()))
+    func score(samples decoded: [Float], firstModelSample: Int, plan: WindowPlan, chunk: Int, file: String) throws(ScoringError) -> ChunkResult {
+        func local(_ r: Range<Int>) -> Range<Int> { (r.lowerBound - firstModelSample)..<(r.upperBound - firstModelSample) }
+        // Past what the decoder delivered (a truncated file): zeros, as a short resample is padded.
+        var samples = decoded
+        let needed = local(plan.modelRange(ofChunk: chunk)).upperBound
+        if needed > samples.count { samples.append(contentsOf: repeatElement(0, count: needed - samples.count)) }
+        let vad = VoiceActivity(samples: samples, firstModelSample: firstModelSample, plan: plan, chunk: chunk, parameters: parameters)
         var speech = 0, total = 0
         for k in plan.slices(ofChunk: chunk) {
-            let (s, t) = speechFrames(local(plan.slice(k)), frame: frame)
+            let (s, t) = vad.speechFrames(in: plan.slice(k))
             speech += s
             total += t
         }
-        var windows: [WindowScore] = []
-        var matrices: [FeatureMatrix] = []
         var kept: [Int] = []
         for k in plan.windows(ofChunk: chunk) {
-            let x = local(plan.window(k))
             if parameters.vad {
-                let (s, t) = speechFrames(x, frame: frame)
+                let (s, t) = vad.speechFrames(in: plan.window(k))
                 if t == 0 || Double(s) / Double(t) < parameters.vadMinSpeechShare { continue }
             }
-            do { matrices.append(try extractor.compute(model.features.store.kind, from: x)) } catch {
-                throw ScoringError(file: file, reason: "window \(k): \(error.description)")
-            }
             kept.append(k)
+        }
+        var matrices: [FeatureMatrix] = []
+        let kind = model.features.store.kind
+        do {
+            if kind == .mfcc {
+                // Overlapping windows share their STFT frames; each matrix is still exactly the window's own.
+                matrices = try extractor.mfcc(windowsOf: samples, ranges: kept.map { local(plan.window($0)) })
+            } else {
+                for k in kept { matrices.append(try extractor.compute(kind, from: Array(samples[local(plan.window(k))]))) }
+            }
+        } catch {
+            throw ScoringError(file: file, reason: "chunk \(chunk): \(error.description)")
         }
         let probabilities = matrices.isEmpty ? [] : model.probabilities(matrices)
         guard probabilities.count == matrices.count else {
             throw ScoringError(file: file, reason: "the model gave no probabilities (summary \(model.features.summary) unknown?)")
         }
+        var windows: [WindowScore] = []
         for (i, k) in kept.enumerated() {
             let p = probabilities[i]
             let best = p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) } ?? 0
@@ -134,21 +141,5 @@ public struct CallScorer: Sendable {
                                        label: model.classes[best], probabilities: p))
         }
         return ChunkResult(chunk: chunk, windows: windows, speechFrames: speech, frames: total)
-    }
-
-    /// Speech frames and frames in `x`, tiled from its start (a last partial frame counts if at least half a frame).
-    func speechFrames(_ x: [Float], frame: Int) -> (Int, Int) {
-        var speech = 0, total = 0
-        var at = 0
-        let threshold = pow(10, parameters.vadThresholdDB / 10)   // mean square at the threshold level
-        while at < x.count && (x.count - at) * 2 >= frame {
-            let end = min(x.count, at + frame)
-            var sum: Double = 0
-            for i in at..<end { sum += Double(x[i]) * Double(x[i]) }
-            if sum / Double(end - at) >= threshold { speech += 1 }
-            total += 1
-            at = end
-        }
-        return (speech, total)
     }
 }

@@ -144,12 +144,12 @@ public struct ScoringJob: Sendable {
                 progress?(done, files.count, audio)
             }
         }
-        // Outputs, in input order, from the stored results.
-        var all: [CallResult] = []
-        for i in files.indices { if let r = loadResult(keys[i]) { all += r } }
-        try ScoringOutputs.write(all, classes: model.classes, errors: errors, to: outDirectory)
+        // Outputs, in input order, from the stored results, one file's at a time.
+        let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes)
+        for i in files.indices { if let r = loadResult(keys[i]) { try outputs.add(r) } }
+        try outputs.finish(errors: errors)
         return Summary(files: files.count + problems.count, scored: scored, reused: reused, failed: errors.count,
-                       windows: all.reduce(0) { $0 + $1.windows.count }, audioSeconds: audio)
+                       windows: outputs.windows, audioSeconds: audio)
     }
 
     private func scoreUnits(_ units: [ScoringUnit], scorer: CallScorer, jobs: Int) throws(ScoringError) -> [Result<[ChunkResult], ScoringError>] {

@@ -1,38 +1,104 @@
 import Foundation
 import IntoneFormats
 
-/// Writes a scoring run's result files (see docs/SCORING.md): `windows.jsonl`, `windows.csv`,
-/// `calls.csv` and `errors.csv`, each atomically.
-public enum ScoringOutputs {
-    public static func write(_ calls: [CallResult], classes: [String], errors: [String: String], to folder: String) throws(ScoringError) {
-        var jsonl = ""
-        var csv = CSV.row(["file", "channel", "start", "end", "label"] + classes)
-        for call in calls {
-            for w in call.windows {
-                var object = "{\"file\":" + JSONText.quoted(call.file) + ",\"channel\":" + JSONText.quoted(call.channel)
-                object += ",\"start\":\(number(w.start)),\"end\":\(number(w.end)),\"label\":" + JSONText.quoted(w.label)
-                for (c, p) in zip(classes, w.probabilities) { object += "," + JSONText.quoted(c) + ":" + probability(p) }
-                jsonl += object + "}\n"
-                csv += CSV.row([call.file, call.channel, number(w.start), number(w.end), w.label] + w.probabilities.map(probability))
+/// Writes a scoring run's result files (see docs/SCORING.md) as calls are added, so memory does not
+/// grow with the archive: `windows.jsonl`, `windows.csv`, `calls.csv` and, at the end,
+/// `errors.csv`. Each appears under its name only when complete (`AtomicFileWriter`).
+public final class ScoringOutputs {
+    private let folder: String
+    private let classes: [String]
+    private let jsonl: AtomicFileWriter
+    private let windowsCSV: AtomicFileWriter
+    private let callsCSV: AtomicFileWriter
+    private var row: [UInt8] = []
+    /// Windows written so far.
+    public private(set) var windows = 0
+
+    /// Starts the files in `folder` for a model with these classes.
+    public init(folder: String, classes: [String]) throws(ScoringError) {
+        self.folder = folder
+        self.classes = classes
+        do {
+            jsonl = try AtomicFileWriter(path: folder + "/windows.jsonl")
+            windowsCSV = try AtomicFileWriter(path: folder + "/windows.csv")
+            callsCSV = try AtomicFileWriter(path: folder + "/calls.csv")
+            try windowsCSV.append(CSV.row(["file", "channel", "start", "end", "label"] + classes))
+            try callsCSV.append(CSV.row(["file", "channel", "duration", "speech", "windows", "dominant"] + classes.map { "share_" + $0 }
+                                        + ["longest_negative_run", "emotion_changes"]))
+        } catch {
+            throw ScoringError(file: folder, reason: "cannot write the outputs (\(error.localizedDescription))")
+        }
+    }
+
+    /// Appends the windows and the summary of each call.
+    public func add(_ calls: [CallResult]) throws(ScoringError) {
+        do {
+            for call in calls {
+                let file = CSV.field(call.file), channel = CSV.field(call.channel)
+                for w in call.windows {
+                    row.removeAll(keepingCapacity: true)
+                    row += Array("{\"file\":".utf8)
+                    JSONText.appendQuoted(call.file, to: &row)
+                    row += Array(",\"channel\":".utf8)
+                    JSONText.appendQuoted(call.channel, to: &row)
+                    row += Array(",\"start\":".utf8)
+                    DecimalText.appendFixed(w.start, decimals: 3, to: &row)
+                    row += Array(",\"end\":".utf8)
+                    DecimalText.appendFixed(w.end, decimals: 3, to: &row)
+                    row += Array(",\"label\":".utf8)
+                    JSONText.appendQuoted(w.label, to: &row)
+                    for (c, p) in zip(classes, w.probabilities) {
+                        row.append(UInt8(ascii: ","))
+                        JSONText.appendQuoted(c, to: &row)
+                        row.append(UInt8(ascii: ":"))
+                        DecimalText.appendFixed(p, decimals: 6, to: &row)
+                    }
+                    row += Array("}\n".utf8)
+                    try jsonl.append(row)
+
+                    row.removeAll(keepingCapacity: true)
+                    row += Array(file.utf8)
+                    row.append(UInt8(ascii: ","))
+                    row += Array(channel.utf8)
+                    row.append(UInt8(ascii: ","))
+                    DecimalText.appendFixed(w.start, decimals: 3, to: &row)
+                    row.append(UInt8(ascii: ","))
+                    DecimalText.appendFixed(w.end, decimals: 3, to: &row)
+                    row.append(UInt8(ascii: ","))
+                    row += Array(CSV.field(w.label).utf8)
+                    for p in w.probabilities {
+                        row.append(UInt8(ascii: ","))
+                        DecimalText.appendFixed(p, decimals: 6, to: &row)
+                    }
+                    row.append(UInt8(ascii: "\n"))
+                    try windowsCSV.append(row)
+                }
+                windows += call.windows.count
+                try callsCSV.append(CSV.row([call.file, call.channel, number(call.duration), number(call.speech), String(call.windows.count),
+                                             call.dominant(classes: classes)]
+                                            + call.shares(classes: classes).map { DecimalText.fixed($0, decimals: 4) }
+                                            + [number(call.longestNegativeRun), String(call.emotionChanges)]))
             }
+        } catch let error as ScoringError {
+            throw error
+        } catch {
+            throw ScoringError(file: folder, reason: "cannot write the outputs (\(error.localizedDescription))")
         }
-        var calls_ = CSV.row(["file", "channel", "duration", "speech", "windows", "dominant"] + classes.map { "share_" + $0 }
-                             + ["longest_negative_run", "emotion_changes"])
-        for call in calls {
-            calls_ += CSV.row([call.file, call.channel, number(call.duration), number(call.speech), String(call.windows.count), call.dominant(classes: classes)]
-                              + call.shares(classes: classes).map { String(format: "%.4f", $0) }
-                              + [number(call.longestNegativeRun), String(call.emotionChanges)])
-        }
+    }
+
+    /// Writes `errors.csv` (file, reason; sorted by file) and puts every file in place.
+    public func finish(errors: [String: String]) throws(ScoringError) {
         let errorRows = errors.keys.sorted().map { [$0, errors[$0]!] }
-        for (name, text) in [("windows.jsonl", jsonl), ("windows.csv", csv), ("calls.csv", calls_),
-                             ("errors.csv", CSV.table(header: ["file", "reason"], rows: errorRows))] {
-            do { try AtomicFile.write(Data(text.utf8), to: folder + "/" + name) } catch {
-                throw ScoringError(file: folder, reason: "cannot write \(name) (\(error.localizedDescription))")
-            }
+        do {
+            try AtomicFile.write(Data(CSV.table(header: ["file", "reason"], rows: errorRows).utf8), to: folder + "/errors.csv")
+            try jsonl.commit()
+            try windowsCSV.commit()
+            try callsCSV.commit()
+        } catch {
+            throw ScoringError(file: folder, reason: "cannot write the outputs (\(error.localizedDescription))")
         }
     }
 
     /// Seconds with three decimals (milliseconds).
-    static func number(_ x: Double) -> String { String(format: "%.3f", x) }
-    static func probability(_ p: Double) -> String { String(format: "%.6f", p) }
+    func number(_ x: Double) -> String { DecimalText.fixed(x, decimals: 3) }
 }

@@ -5,6 +5,10 @@
 /// less than one hop, is not scored). Hop slice `k` is `[k·hop, (k+1)·hop)`: speech time is counted
 /// per slice, so overlapping windows do not count it twice. Chunk `c` holds windows and slices
 /// `[c·W, (c+1)·W)` for W windows per chunk.
+///
+/// The hop is a whole number of feature frames (`frameHop`, the model's STFT hop): 1 s at 22,050 Hz
+/// with a 512-sample hop is 43 frames, 22,016 samples (0.9985 s). Windows then hold their STFT frames
+/// at the same positions and share them (see `FeatureExtractor.mfcc(windowsOf:ranges:)`).
 public struct WindowPlan: Equatable, Sendable {
     public let nativeRate: Int
     public let modelRate: Int
@@ -17,14 +21,15 @@ public struct WindowPlan: Equatable, Sendable {
     public let windowCount: Int
     public let sliceCount: Int
 
-    public init(nativeRate: Int, modelRate: Int, nativeFrames: Int, parameters: ScoringParameters) {
+    public init(nativeRate: Int, modelRate: Int, nativeFrames: Int, parameters: ScoringParameters, frameHop: Int = 1) {
         self.nativeRate = nativeRate
         self.modelRate = modelRate
         self.nativeFrames = nativeFrames
         let n = nativeRate == modelRate ? nativeFrames : Int((Double(nativeFrames) * Double(modelRate) / Double(nativeRate)).rounded(.up))
         modelFrames = n
         windowSamples = max(1, Int((parameters.window * Double(modelRate)).rounded()))
-        hopSamples = max(1, Int((parameters.hop * Double(modelRate)).rounded()))
+        let unit = max(1, frameHop)
+        hopSamples = max(1, Int((parameters.hop * Double(modelRate) / Double(unit)).rounded())) * unit
         windowsPerChunk = max(1, parameters.windowsPerChunk)
         if n == 0 {
             windowCount = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntoneCluster
+import IntoneLearning
 import IntoneScoring
 import IntoneSweep
 
@@ -38,7 +39,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Window length in seconds (default: the model's training clip length).")
     var window: Double?
 
-    @Option(help: "Seconds between window starts.")
+    @Option(help: "Seconds between window starts (rounded to a whole number of the model's STFT frames, so windows share them).")
     var hop: Double = 1
 
     @Flag(name: .customLong("no-vad"), help: "Score every window, silent or not.")
@@ -75,6 +76,8 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.makeLogger("intone.score")
+        // Parallelism comes from scoring chunks side by side; the model's products are small.
+        BLAS.setThreads(1)
         let loaded: LoadedModel
         do { loaded = try ModelArchive.load(path: model) } catch { throw CommandFailure(error.description) }
         let parameters = ScoringParameters(window: window ?? loaded.features.store.duration ?? 3, hop: hop, vad: !noVAD,

@@ -34,7 +34,8 @@ struct ScoreCommandTests {
 
     @Test func windowsAreTheModelsOwnPredictionOnTheSameSamples() throws {
         let f = Self.fixture
-        // A call at the model's own rate: window k is exactly the samples from k s to k + 3 s.
+        // A call at the model's own rate: window k is exactly the 66,150 samples (3 s) from sample
+        // k · 22,016 (the 1 s hop rounded to 43 STFT frames of 512).
         let call = try AudioLoader.load(path: f.calls + "/call_001.wav", sampleRate: 22_050)
         let path = f.dir.file("call-22050.wav")
         try AudioWriter.write(call, to: path, as: .wavFloat)
@@ -42,11 +43,12 @@ struct ScoreCommandTests {
         let scored = try #require(try Self.results(f.dir.file("exact")).first)
         let model = try ModelArchive.load(path: f.model)
         let extractor = try FeatureExtractor(parameters: model.features.store.features)
-        #expect(scored.windows.count == Int((call.duration - 3) / 1) + 1)
+        let samples = try AudioLoader.load(path: path, sampleRate: 22_050).samples
+        #expect(scored.windows.count == (samples.count - 66_150) / 22_016 + 1)
         for k in [0, 1, 7, scored.windows.count - 1] {
-            let window = try AudioLoader.load(path: path, sampleRate: 22_050, offset: Double(k), duration: 3)
-            let expected = model.probabilities([try extractor.compute(model.features.store.kind, from: window.samples)])[0]
-            #expect(scored.windows[k].index == k && scored.windows[k].start == Double(k))
+            let window = Array(samples[(k * 22_016)..<(k * 22_016 + 66_150)])
+            let expected = model.probabilities([try extractor.compute(model.features.store.kind, from: window)])[0]
+            #expect(scored.windows[k].index == k && scored.windows[k].start == Double(k * 22_016) / 22_050)
             #expect(scored.windows[k].probabilities == expected, "window \(k)")
         }
     }

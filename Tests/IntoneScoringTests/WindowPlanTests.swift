@@ -45,3 +45,17 @@ struct WindowPlanTests {
         #expect(CallResult(file: "e", channel: "mix", duration: 1, speech: 0, windows: []).dominant(classes: classes) == "")
     }
 }
+
+/// The hop snapped to the STFT frame grid, and voice activity counted once per 20 ms frame.
+struct FrameGridTests {
+    @Test func theHopIsAWholeNumberOfSTFTFrames() {
+        let plan = WindowPlan(nativeRate: 8000, modelRate: 22_050, nativeFrames: 84_000,
+                              parameters: ScoringParameters(window: 3, hop: 1), frameHop: 512)
+        #expect(plan.hopSamples == 22_016)      // 43 frames of 512
+        #expect(plan.windowSamples == 66_150)   // the window keeps the model's clip length
+        #expect(plan.window(2) == 44_032..<110_182)
+        let tiny = WindowPlan(nativeRate: 22_050, modelRate: 22_050, nativeFrames: 100_000,
+                              parameters: ScoringParameters(window: 3, hop: 0.001), frameHop: 512)
+        #expect(tiny.hopSamples == 512)         // never less than one frame
+    }
+}
