@@ -9,12 +9,12 @@ public enum WorkerTasks {
         let trial = ClusterTrialExecutor.workerHandler()
         let extract = ExtractTaskData.workerHandler()
         let score = ClusterCallScorer.workerHandler()
-        return { body, blob in
+        return { body, blobs in
             let kind = ClusterJSON.decode(Kind.self, Array(body.utf8))?.kind
             switch kind {
-            case nil, "trial": return try trial(body, blob)
-            case "extract": return try extract(body, blob)
-            case "score": return try score(body, blob)
+            case nil, "trial": return try trial(body, blobs)
+            case "extract": return try extract(body, blobs)
+            case "score": return try score(body, blobs)
             case let other?: throw ClusterError("this worker does not know tasks of kind \(other); upgrade intone on it")
             }
         }

@@ -63,8 +63,12 @@ public struct CallScorer: Sendable {
     /// The model's sample rate.
     public var modelRate: Int { model.features.store.features.sampleRate }
 
-    public func plan(for info: AudioInfo) -> WindowPlan {
-        WindowPlan(nativeRate: info.sampleRate, modelRate: modelRate, nativeFrames: info.frames, parameters: parameters,
+    /// Where the windows and chunks of a call with this header fall.
+    public func plan(for info: AudioInfo) -> WindowPlan { plan(nativeRate: info.sampleRate, nativeFrames: info.frames) }
+
+    /// Where the windows and chunks of a call of `nativeFrames` frames at `nativeRate` fall.
+    public func plan(nativeRate: Int, nativeFrames: Int) -> WindowPlan {
+        WindowPlan(nativeRate: nativeRate, modelRate: modelRate, nativeFrames: nativeFrames, parameters: parameters,
                    frameHop: model.features.store.features.stft.hopLength)
     }
 
@@ -78,12 +82,9 @@ public struct CallScorer: Sendable {
         do {
             let reader = try SoundFileReader(path: path)
             let plan = self.plan(for: reader.info)
-            let (native, first) = plan.nativeRange(ofChunk: chunk)
+            let native = plan.nativeRange(ofChunk: chunk).frames
             let segment = try AudioSegment.read(reader, start: native.lowerBound, count: native.count, channel: channel)
-            let samples = plan.nativeRate == plan.modelRate
-                ? segment
-                : try Resampler.resample(segment, from: Double(plan.nativeRate), to: Double(plan.modelRate), label: path)
-            return try score(samples: samples, firstModelSample: first, plan: plan, chunk: chunk, file: path)
+            return try score(native: segment[...], plan: plan, chunk: chunk, file: path)
         } catch let error as AudioError {
             throw ScoringError(file: path, reason: error.reason.message)
         } catch let error as ScoringError {
@@ -91,6 +92,22 @@ public struct CallScorer: Sendable {
         } catch {
             throw ScoringError(file: path, reason: "\(error)")
         }
+    }
+
+    /// Scores chunk `chunk` from its native-rate samples, `plan.nativeRange(ofChunk: chunk).frames`
+    /// of the call's channel selection (fewer if the file ended early): what a worker does with
+    /// audio shipped to it, and what `score(path:channel:chunk:)` does after reading the file.
+    public func score(native: ArraySlice<Float>, plan: WindowPlan, chunk: Int, file: String) throws(ScoringError) -> ChunkResult {
+        let first = plan.nativeRange(ofChunk: chunk).firstModelSample
+        let samples: [Float]
+        if plan.nativeRate == plan.modelRate {
+            samples = Array(native)
+        } else {
+            do { samples = try Resampler.resample(Array(native), from: Double(plan.nativeRate), to: Double(plan.modelRate), label: file) } catch {
+                throw ScoringError(file: file, reason: error.reason.message)
+            }
+        }
+        return try score(samples: samples, firstModelSample: first, plan: plan, chunk: chunk, file: file)
     }
 
     /// Scores the windows of `chunk` from `samples` at the model's rate, whose first sample is the

@@ -16,9 +16,10 @@ public struct ScoringUnit: Codable, Equatable, Sendable {
 
 /// Scores units somewhere else (cluster workers): `intone score --local-workers / --bind / --cluster`.
 public protocol RemoteCallScorer: Sendable {
-    /// Scores every unit, calling `finished(index, result)` once per unit, from any thread. Throws
-    /// only when scoring as a whole cannot go on.
-    func score(_ units: [ScoringUnit], modelPath: String, parameters: ScoringParameters,
+    /// Scores every unit with the model at `modelPath` (loaded here as `scorer`), calling
+    /// `finished(index, result)` once per unit, from any thread. Throws only when scoring as a
+    /// whole cannot go on.
+    func score(_ units: [ScoringUnit], modelPath: String, scorer: CallScorer,
                finished: @escaping @Sendable (Int, Result<[ChunkResult], ScoringError>) -> Void) throws(ScoringError)
 }
 
@@ -155,7 +156,7 @@ public struct ScoringJob: Sendable {
     private func scoreUnits(_ units: [ScoringUnit], scorer: CallScorer, jobs: Int) throws(ScoringError) -> [Result<[ChunkResult], ScoringError>] {
         if let remote {
             let slots = ResultSlots<Result<[ChunkResult], ScoringError>>(count: units.count)
-            try remote.score(units, modelPath: modelPath, parameters: parameters) { i, r in slots.set(i, r) }
+            try remote.score(units, modelPath: modelPath, scorer: scorer) { i, r in slots.set(i, r) }
             return (0..<units.count).map { slots.get($0) ?? .failure(ScoringError(file: units[$0].path, reason: "no result came back from the cluster")) }
         }
         return LocalRunner.map(count: units.count, jobs: jobs) { u in

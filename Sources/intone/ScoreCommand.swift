@@ -21,14 +21,18 @@ struct ScoreCommand: ParsableCommand {
         each emotion, longest negative run in seconds, emotion changes) and OUT/errors.csv (file, \
         reason). Finished calls are kept in OUT/results; re-running the same command skips them. \
         With --local-workers, --bind or --cluster, calls are spread over workers, and long calls are \
-        split into time ranges; the scores are identical to a single-process run. Workers must see \
-        the audio at the same paths (a shared mount); the model is shipped to them.
+        split into time ranges; the scores are identical to a single-process run. The model is \
+        shipped to the workers, and so is the audio (decoded here, a time range per task, in rounds of \
+        at most 256 MB) unless --shared-path says they see it at the same paths.
 
         Examples:
           intone score --model runs/sweep/model --out runs/scores calls/
           intone score --model runs/sweep/model --out runs/scores --channels split --local-workers 2 archive.csv
         """
     )
+
+    @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the calls at the same paths (a common mount), so the audio is not shipped to them.")
+    var sharedPath = false
 
     @Option(help: "A model folder (RUN_DIR/model from `intone sweep`).")
     var model: String
@@ -85,7 +89,9 @@ struct ScoreCommand: ParsableCommand {
                                            windowsPerChunk: chunkWindows)
         let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
         defer { localCluster?.stop() }
-        let remote = scheduler.map { ClusterCallScorer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
+        // Workers on this machine see every file; elsewhere the audio travels unless --shared-path.
+        let remote = scheduler.map { ClusterCallScorer(scheduler: $0, waitForWorkers: placement.waitForWorkers,
+                                                       sharedPath: sharedPath || placement.localWorkers != nil) }
         let job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
         let started = Date()

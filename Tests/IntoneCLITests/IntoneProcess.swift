@@ -22,10 +22,11 @@ struct IntoneProcess {
         return bin
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String], directory: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -42,10 +43,11 @@ struct IntoneProcess {
 
 extension IntoneProcess {
     /// Starts `intone` without waiting; the caller kills or waits for it.
-    static func start(_ arguments: [String]) throws -> Process {
+    static func start(_ arguments: [String], directory: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -54,8 +56,8 @@ extension IntoneProcess {
 
     /// Runs `intone` and fails the test with its stderr if it exits non-zero.
     @discardableResult
-    static func succeed(_ arguments: [String]) throws -> Output {
-        let out = try run(arguments)
+    static func succeed(_ arguments: [String], directory: String? = nil) throws -> Output {
+        let out = try run(arguments, directory: directory)
         if out.status != 0 { throw CLIFailure(arguments: arguments, output: out) }
         return out
     }

@@ -78,6 +78,36 @@ struct ScoreCommandTests {
         #expect(Double(agree) / Double(n) > 2.0 / 7.0, "agreement \(agree)/\(n)")
     }
 
+    @Test func audioIsShippedToWorkersThatCannotSeeTheFiles() throws {
+        let f = Self.fixture
+        // Calls named by relative paths from the job's folder; the workers run in an empty folder
+        // of their own, where those paths name nothing, so every sample they score was shipped.
+        let calls = f.dir.file("ship/calls"), empty = f.dir.file("ship/worker")
+        for d in [calls, empty] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        for name in ["call_001.wav", "call_003.wav"] { try FileManager.default.copyItem(atPath: f.calls + "/" + name, toPath: calls + "/" + name) }
+        let good = try Data(contentsOf: URL(fileURLWithPath: f.calls + "/call_002.wav"))
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: calls + "/truncated.wav"))
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: calls + "/text.wav"))
+        let common = ["--model", f.model, "--chunk-windows", "4", "--quiet", "calls"]
+        let single = try IntoneProcess.run(["score", "--out", "single", "--jobs", "1"] + common, directory: f.dir.file("ship"))
+        #expect(single.status == 1)   // text.wav
+        let endpoint = "ipc://" + f.dir.file("ship/score.sock")
+        let workers = try (1...2).map { i in
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "far\(i)", "--quiet"], directory: empty)
+        }
+        defer { for p in workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let shipped = try IntoneProcess.run(["score", "--out", "shipped", "--bind", endpoint, "--wait-for-workers", "60"] + common,
+                                            directory: f.dir.file("ship"))
+        #expect(shipped.status == 1, "\(shipped.stderr)")
+        for name in ["windows.jsonl", "windows.csv", "calls.csv", "errors.csv"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: f.dir.file("ship/single/" + name)))
+                    == Data(contentsOf: URL(fileURLWithPath: f.dir.file("ship/shipped/" + name))), "\(name)")
+        }
+        let rows = try String(contentsOfFile: f.dir.file("ship/shipped/calls.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 4)   // header, two calls and the truncated one
+        #expect(try String(contentsOfFile: f.dir.file("ship/shipped/errors.csv"), encoding: .utf8).contains("calls/text.wav,not a readable audio file"))
+    }
+
     @Test func badFilesAreReportedTheRestIsScoredAndARerunSkipsWhatIsDone() throws {
         let f = Self.fixture
         let bad = f.dir.file("bad")

@@ -7,9 +7,9 @@ import IntoneCluster
 struct ShellTests {
     /// A worker that doubles the number in its task body.
     static func doubling() -> WorkerShell.Handler {
-        { body, blob in
+        { body, blobs in
             let n = Int(body.filter(\.isNumber)) ?? 0
-            return WorkerShell.TaskOutput(body: "{\"value\":\(n * 2 + (blob?.bytes.count ?? 0))}")
+            return WorkerShell.TaskOutput(body: "{\"value\":\(n * 2 + blobs.reduce(0) { $0 + $1.bytes.count })}")
         }
     }
 

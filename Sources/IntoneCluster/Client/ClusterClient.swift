@@ -67,7 +67,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             }
             if welcomed && !submitted {
                 // Frame 1: the tasks; frames 2...: the blobs they refer to.
-                let needed = Set(tasks.compactMap(\.dataHash))
+                let needed = Set(tasks.flatMap { CoordinatorCore.Task.blobHashes($0.dataHash) })
                 let frames = [ClusterJSON.encode(tasks)] + needed.sorted().compactMap { blobs[$0] }
                 guard send(WireMessage(Envelope(type: .submit), blobs: frames)) else { return .lost }
                 submitted = true

@@ -82,7 +82,8 @@ public enum ExtractTaskData {
     /// item with the same function local extraction uses, and returns the matrices.
     public static func workerHandler() -> WorkerShell.Handler {
         let extractors = WorkerCache<FeatureParameters, FeatureExtractor>()
-        return { bodyText, blob in
+        return { bodyText, blobs in
+            let blob = blobs.first
             guard let body = ClusterJSON.decode(Body.self, Array(bodyText.utf8)), body.kind == "extract" else {
                 throw ClusterError("unreadable extraction task")
             }

@@ -54,6 +54,15 @@ public struct CoordinatorCore: Sendable {
             self.body = body
             self.dataHash = dataHash
         }
+
+        /// The blobs a task needs, in order: its `dataHash` is one content hash or several joined by `+`.
+        public static func blobHashes(_ field: String?) -> [String] {
+            guard let field, !field.isEmpty else { return [] }
+            return field.split(separator: "+").map(String.init)
+        }
+
+        /// The `dataHash` of a task that needs these blobs, in this order.
+        public static func dataHash(_ hashes: [String]) -> String? { hashes.isEmpty ? nil : hashes.joined(separator: "+") }
     }
 
     public enum Event: Sendable {

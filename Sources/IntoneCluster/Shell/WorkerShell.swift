@@ -14,9 +14,12 @@ public final class WorkerShell: @unchecked Sendable {
     // calls `run` (it may be handed to that thread once); pool threads only touch `JobQueue` and
     // their own PUSH sockets.
 
-    /// Runs one task: its JSON body and the blob it needs (its content hash and bytes, if any) in,
-    /// a result out.
-    public typealias Handler = @Sendable (_ body: String, _ blob: (hash: String, bytes: [UInt8])?) throws -> TaskOutput
+    /// A shipped blob: its content hash and bytes.
+    public typealias Blob = (hash: String, bytes: [UInt8])
+
+    /// Runs one task: its JSON body and the blobs it needs (in the order its `hash` field lists
+    /// them; none for a task without data) in, a result out.
+    public typealias Handler = @Sendable (_ body: String, _ blobs: [Blob]) throws -> TaskOutput
 
     /// What a task returns: a JSON body and, optionally, binary frames (feature matrices...).
     public struct TaskOutput: Sendable {
@@ -35,7 +38,9 @@ public final class WorkerShell: @unchecked Sendable {
     private let context = ZMQContext()
     private var socket: ZMQSocket?
     private var blobs: [String: [UInt8]] = [:]
-    private var waitingForBlob: [String: [Envelope]] = [:]
+    /// Tasks waiting for blobs, and the blobs asked for and not yet here.
+    private var waitingForBlobs: [Envelope] = []
+    private var requested: Set<String> = []
     private let queue = JobQueue()
     /// Finished results not yet delivered (the connection was down).
     private var unsent: [[[UInt8]]] = []
@@ -94,7 +99,8 @@ public final class WorkerShell: @unchecked Sendable {
         // Tasks queued for the previous connection go back to the coordinator's queue when it sees
         // this hello; only tasks already running finish (their results are sent below).
         queue.removeQueued()
-        waitingForBlob = [:]
+        waitingForBlobs = []
+        requested = []
         // The hello goes out as soon as the connection is up (the coordinator may start later).
         var helloSent = false
         var lastHeard = now
@@ -121,18 +127,13 @@ public final class WorkerShell: @unchecked Sendable {
                     case .shutdown:
                         return .shutdown(e.reason ?? "shutdown")
                     case .task:
-                        if let hash = e.hash, blobs[hash] == nil {
-                            if waitingForBlob[hash] == nil { try? send(Envelope(type: .need, hash: hash)) }
-                            waitingForBlob[hash, default: []].append(e)
-                        } else {
-                            enqueue(e)
-                        }
+                        waitingForBlobs.append(e)
+                        startOrRequestBlobs()
                     case .blob:
                         if let hash = e.hash, let bytes = message.blobs.first {
-                            // Keep the cache bounded: shipped audio is used by one task, sweep data by many.
-                            if blobs.values.reduce(0, { $0 + $1.count }) + bytes.count > Self.blobCacheBytes { blobs = [:] }
-                            blobs[hash] = bytes
-                            for t in waitingForBlob.removeValue(forKey: hash) ?? [] { enqueue(t) }
+                            requested.remove(hash)
+                            keep(blob: bytes, hash: hash)
+                            startOrRequestBlobs()
                         }
                     case .cancel:
                         // Another copy finished first: drop ours if it has not started.
@@ -171,9 +172,34 @@ public final class WorkerShell: @unchecked Sendable {
         try socket?.send(WireMessage(e).frames())
     }
 
-    private func enqueue(_ task: Envelope) {
-        let blob = task.hash.flatMap { h in blobs[h].map { (hash: h, bytes: $0) } }
-        queue.push(Job(task: task, blob: blob))
+    /// Queues each waiting task whose blobs are all here; asks for the missing ones not yet asked for
+    /// (again, if the cache let one go before its task started).
+    private func startOrRequestBlobs() {
+        var stillWaiting: [Envelope] = []
+        for task in waitingForBlobs {
+            let hashes = CoordinatorCore.Task.blobHashes(task.hash)
+            let missing = hashes.filter { blobs[$0] == nil }
+            if missing.isEmpty {
+                queue.push(Job(task: task, blobs: hashes.map { (hash: $0, bytes: blobs[$0]!) }))
+                continue
+            }
+            for hash in missing where !requested.contains(hash) {
+                requested.insert(hash)
+                try? send(Envelope(type: .need, hash: hash))
+            }
+            stillWaiting.append(task)
+        }
+        waitingForBlobs = stillWaiting
+    }
+
+    /// Caches a blob, first letting go of the blobs no waiting task needs if the cache would pass
+    /// its bound (shipped audio is used by one task, sweep data and models by many).
+    private func keep(blob bytes: [UInt8], hash: String) {
+        if blobs.values.reduce(0, { $0 + $1.count }) + bytes.count > Self.blobCacheBytes {
+            let needed = Set(waitingForBlobs.flatMap { CoordinatorCore.Task.blobHashes($0.hash) })
+            blobs = blobs.filter { needed.contains($0.key) }
+        }
+        blobs[hash] = bytes
     }
 
     /// Starts `jobs` threads that run queued tasks and push their results to the socket thread.
@@ -189,7 +215,7 @@ public final class WorkerShell: @unchecked Sendable {
                     let begun = DispatchTime.now().uptimeNanoseconds
                     let reply: WireMessage
                     do {
-                        let output = try handler(job.task.body ?? "{}", job.blob)
+                        let output = try handler(job.task.body ?? "{}", job.blobs)
                         let seconds = Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9
                         reply = WireMessage(Envelope(type: .result, task: job.task.task, attempt: job.task.attempt, body: output.body, seconds: seconds),
                                             blobs: output.blobs)
@@ -206,7 +232,7 @@ public final class WorkerShell: @unchecked Sendable {
 /// A task waiting for a pool thread.
 struct Job: Sendable {
     let task: Envelope
-    let blob: (hash: String, bytes: [UInt8])?
+    let blobs: [WorkerShell.Blob]
 }
 
 /// Tasks waiting for the worker's pool threads.

@@ -52,8 +52,8 @@ public final class ClusterTrialExecutor: TrialExecutor, @unchecked Sendable {
     /// The handler a worker runs for sweep tasks: rebuilds the data once per blob, then runs trials.
     public static func workerHandler() -> WorkerShell.Handler {
         let cache = WorkerCache<String, TrialRunner>()
-        return { body, blob in
-            guard let blob else { throw ClusterError("a trial arrived without its data") }
+        return { body, blobs in
+            guard let blob = blobs.first else { throw ClusterError("a trial arrived without its data") }
             let runner = try cache.value(for: blob.hash) { try SweepTaskData.decode(blob.bytes) }
             let t = try JSONDecoder().decode(SweepTaskData.TrialBody.self, from: Data(body.utf8))
             let result = try runner.run(Trial(estimator: t.estimator, parameters: t.parameters, fold: t.fold, resource: t.resource))
