@@ -39,6 +39,8 @@ public struct ScoringJob: Sendable {
     public var batchFiles = 32
     /// Chunks per unit sent to a remote scorer (one chunk per unit locally).
     public var chunksPerRemoteUnit = 4
+    /// Also draw each call's timeline as `OUT/timelines/<call>[_ch<n>].svg`.
+    public var timelines = false
 
     public init(modelPath: String, outDirectory: String, parameters: ScoringParameters, remote: (any RemoteCallScorer)? = nil) {
         self.modelPath = modelPath
@@ -147,10 +149,25 @@ public struct ScoringJob: Sendable {
         }
         // Outputs, in input order, from the stored results, one file's at a time.
         let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes)
-        for i in files.indices { if let r = loadResult(keys[i]) { try outputs.add(r) } }
+        var pictures = TimelineNames()
+        for i in files.indices {
+            guard let r = loadResult(keys[i]) else { continue }
+            try outputs.add(r)
+            if timelines { for call in r { try writeTimeline(call, classes: model.classes, name: pictures.name(for: call)) } }
+        }
         try outputs.finish(errors: errors)
         return Summary(files: files.count + problems.count, scored: scored, reused: reused, failed: errors.count,
                        windows: outputs.windows, audioSeconds: audio)
+    }
+
+    private func writeTimeline(_ call: CallResult, classes: [String], name: String) throws(ScoringError) {
+        let folder = outDirectory + "/timelines"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try AtomicFile.write(Data(CallTimeline.svg(call, classes: classes).utf8), to: folder + "/" + name)
+        } catch {
+            throw ScoringError(file: folder, reason: "cannot write \(name) (\(error.localizedDescription))")
+        }
     }
 
     private func scoreUnits(_ units: [ScoringUnit], scorer: CallScorer, jobs: Int) throws(ScoringError) -> [Result<[ChunkResult], ScoringError>] {
@@ -207,3 +224,18 @@ public struct ScoringJob: Sendable {
     }
 }
 
+
+/// File names for timelines: the call's name without its extension, `_ch<n>` for a split channel,
+/// and `-2`, `-3`... when two calls in different folders share a name.
+struct TimelineNames {
+    private var used: Set<String> = []
+
+    mutating func name(for call: CallResult) -> String {
+        let stem = ((call.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let base = stem + (call.channel == "mix" ? "" : "_ch" + call.channel)
+        var name = base + ".svg", n = 1
+        while used.contains(name) { n += 1; name = base + "-\(n).svg" }
+        used.insert(name)
+        return name
+    }
+}

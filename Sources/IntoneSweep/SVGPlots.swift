@@ -51,16 +51,19 @@ public enum SVGPlots {
         return s + "</svg>\n"
     }
 
-    static func header(width: Int, height: Int, title: String) -> String {
+    /// The opening of an SVG page with a white background and a centred title.
+    public static func header(width: Int, height: Int, title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + text(x: width / 2, y: 22, title, anchor: "middle", size: 14)
     }
 
-    static func text(x: Int, y: Int, _ s: String, anchor: String, size: Int = 12) -> String {
+    /// A text element (escaped).
+    public static func text(x: Int, y: Int, _ s: String, anchor: String, size: Int = 12) -> String {
         "<text x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" text-anchor=\"\(anchor)\">\(escape(s))</text>\n"
     }
 
-    static func escape(_ s: String) -> String {
+    /// `s` with &, < and > escaped for XML.
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -31,6 +31,9 @@ struct ScoreCommand: ParsableCommand {
         """
     )
 
+    @Flag(help: "Also draw each call's emotion over time as OUT/timelines/<call>.svg.")
+    var timelines = false
+
     @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the calls at the same paths (a common mount), so the audio is not shipped to them.")
     var sharedPath = false
 
@@ -92,7 +95,8 @@ struct ScoreCommand: ParsableCommand {
         // Workers on this machine see every file; elsewhere the audio travels unless --shared-path.
         let remote = scheduler.map { ClusterCallScorer(scheduler: $0, waitForWorkers: placement.waitForWorkers,
                                                        sharedPath: sharedPath || placement.localWorkers != nil) }
-        let job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
+        var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
+        job.timelines = timelines
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
         let started = Date()
         let summary: ScoringJob.Summary

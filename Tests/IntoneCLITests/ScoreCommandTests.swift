@@ -136,7 +136,9 @@ struct ScoreCommandTests {
         let n = min(a.count, b.count)
         let path = f.dir.file("stereo.wav")
         try AudioWriter.write(channels: [Array(a[0..<n]), Array(b[0..<n])], sampleRate: 8000, to: path, as: .wavPCM16)
-        try IntoneProcess.succeed(["score", "--model", f.model, "--out", f.dir.file("stereo"), "--channels", "split", "--quiet", path])
+        try IntoneProcess.succeed(["score", "--model", f.model, "--out", f.dir.file("stereo"), "--channels", "split", "--timelines", "--quiet", path])
+        let pictures = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("stereo/timelines")).sorted()
+        #expect(pictures == ["stereo_ch1.svg", "stereo_ch2.svg"])
         let calls = try String(contentsOfFile: f.dir.file("stereo/calls.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(calls.map { $0.split(separator: ",")[1] } == ["1", "2"])
     }

@@ -59,3 +59,23 @@ struct FrameGridTests {
         #expect(tiny.hopSamples == 512)         // never less than one frame
     }
 }
+
+struct CallTimelineTests {
+    @Test func windowsAreDrawnOverTheirHopsWithGapsForSilence() {
+        let classes = ["angry", "sad"]
+        func w(_ i: Int, _ p: [Double]) -> WindowScore {
+            WindowScore(index: i, start: Double(i), end: Double(i) + 3, label: p[0] >= p[1] ? "angry" : "sad", probabilities: p)
+        }
+        // Windows 0 and 1 alike (one run), window 2 not scored (silence), window 3 sad; 10 s call.
+        let call = CallResult(file: "/calls/a.wav", channel: "mix", duration: 10, speech: 4,
+                              windows: [w(0, [0.75, 0.25]), w(1, [0.75, 0.25]), w(3, [0.125, 0.875])])
+        let svg = CallTimeline.svg(call, classes: classes, columns: 10)
+        let strip = svg.split(separator: "\n").filter { $0.contains("y=\"40\"") }
+        #expect(strip.count == 2)
+        #expect(strip[0].contains("x=\"60.00\"") && strip[0].contains("#d62728"))     // angry over 0-2 s
+        #expect(strip[0].contains("width=\"184.05\""))                                 // 2 of 10 columns of 92 px
+        #expect(strip[1].contains("x=\"336.00\"") && strip[1].contains("#1f77b4"))    // sad over 3-4 s
+        #expect(svg.contains("a.wav (mix): 3 windows, dominant angry"))
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+    }
+}
