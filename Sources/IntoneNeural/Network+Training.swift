@@ -105,7 +105,7 @@ extension Network {
                                       gradient: UnsafeMutableBufferPointer(rebasing: d[o[last - 1]..<o[last]]))
             }
         }
-        for i in gradients.indices { gradients[i] = 0 }
+        gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         Self.backward(layers: &layers, activations: activations, deltas: &deltas, parameters: parameters, gradients: &gradients,
                       parameterRanges: parameterRanges, offsets: o, batch: batch, inputGradient: inputGradient)
         return BatchResult(loss: result.loss, correct: result.correct, count: batch)

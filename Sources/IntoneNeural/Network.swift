@@ -11,6 +11,11 @@ import IntoneRandom
 /// Training is two calls: `computeGradients(inputs:labels:classWeights:)` fills `gradients`, then an
 /// `Optimizer` applies them to `parameters`. Scratch memory (activations, im2col matrices, LSTM gates)
 /// is sized for the largest batch seen and reused. A `Network` is a value: copies share nothing.
+///
+/// Data-parallel training: workers compute gradients on their shards, the averaged gradient buffer is
+/// applied once, and the new `parameters` go back out. A training pass also moves `state` (Keras
+/// updates BatchNormalization's moving statistics in every training step), so average the workers'
+/// `state` buffers too, or take one worker's.
 public struct Network: Sendable {
     /// Per-sample input shape, `[time, channels]` for sequences or `[features]`.
     public let inputShape: [Int]

@@ -99,6 +99,12 @@ struct NetworkTests {
         a.state[3] = 0.25
         try b.loadWeights(a.namedWeights())
         #expect(b.parameters == a.parameters && b.state == a.state)
+        // Keras 3 paths with the LSTM cell scope load as well.
+        var kerasPaths = a.namedWeights()
+        kerasPaths["lstm_1/lstm_cell/recurrent_kernel"] = kerasPaths.removeValue(forKey: "lstm_1/recurrent_kernel")
+        var c = try Network(inputShape: [20, 3], layers: Self.cnnLSTM, seed: 3)
+        try c.loadWeights(kerasPaths)
+        #expect(c.parameters == a.parameters)
         var bad = a.namedWeights()
         bad["dense/kernel"] = Tensor(shape: [7, 4], repeating: 0)
         #expect(throws: NeuralError.weightShape(name: "dense/kernel", expected: [4, 7], got: [7, 4])) { try b.loadWeights(bad) }
