@@ -12,7 +12,8 @@
 //   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
 //   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics
 //   IntoneNeural    deep-learning layers (Conv1D, LSTM, ...) on flat parameter buffers, Keras-compatible
-//   IntoneSweep     sweep specs (YAML), trials, cross-validation, the best-parameter artifact, model files
+//   IntoneSweep     sweep specs (YAML), trials, cross-validation, the best-parameter artifact, model files (classic and deep)
+//   IntoneTraining  deep-model configs (YAML), batches from the feature store, the training loop, checkpoints, run outputs
 //   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
 //   intone          the command line
 //   intone-bench    benchmarks (always run with -c release)
@@ -52,7 +53,11 @@ let package = Package(
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
         .target(name: "IntoneNeural", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneLearning"]),
         .target(name: "IntoneSweep", dependencies: [
-            "IntoneLearning", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
+            "IntoneLearning", "IntoneNeural", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "IntoneTraining", dependencies: [
+            "IntoneNeural", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFeatures", "IntoneFormats", "IntoneRandom",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneSweep", "IntoneFormats", "IntoneEngine"]),
@@ -63,7 +68,7 @@ let package = Package(
             name: "intone",
             dependencies: [
                 "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
-                "IntoneLearning", "IntoneSweep", "IntoneCluster", "IntoneScoring",
+                "IntoneLearning", "IntoneSweep", "IntoneCluster", "IntoneScoring", "IntoneNeural", "IntoneTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,6 +86,7 @@ let package = Package(
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
+        .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring"]),

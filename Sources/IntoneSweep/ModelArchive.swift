@@ -76,6 +76,8 @@ public enum ModelArchive {
         guard let data = FileManager.default.contents(atPath: path + "/model.json") else {
             throw SweepError("\(path): not a model folder (no model.json)")
         }
+        struct Kind: Decodable { var kind: String }
+        if (try? JSONDecoder().decode(Kind.self, from: data))?.kind == "deep" { return try loadDeep(path: path, data: data) }
         let d: Description
         do { d = try JSONDecoder().decode(Description.self, from: data) } catch {
             throw SweepError("\(path)/model.json is unreadable (\(error))")
@@ -87,7 +89,7 @@ public enum ModelArchive {
             let scaler = StandardScaler(mean: try NPYTypedArray.read(path: path + "/" + (d.scaler["mean"] ?? "scaler_mean.npy")).doubles,
                                         scale: try NPYTypedArray.read(path: path + "/" + (d.scaler["scale"] ?? "scaler_scale.npy")).doubles)
             let classifier = try ClassifierArchive.load(kind: d.classifier.kind, weights: ModelWeights(arrays: arrays, attributes: d.classifier.attributes))
-            return LoadedModel(classifier: classifier, scaler: scaler, classes: d.classes, features: d.features, estimator: d.classifier.estimator)
+            return LoadedModel(predictor: .classic(classifier, scaler), classes: d.classes, features: d.features, estimator: d.classifier.estimator)
         } catch let error as NPYError {
             throw SweepError("\(path): \(error)")
         } catch let error as LearningError {
@@ -100,21 +102,45 @@ public enum ModelArchive {
 
 /// A model read back from its folder, ready to predict.
 public struct LoadedModel: Sendable {
-    public let classifier: any TrainedClassifier
-    public let scaler: StandardScaler
+    /// What turns feature matrices into probabilities.
+    public enum Predictor: Sendable {
+        /// A classic classifier on summarised, standardised features.
+        case classic(any TrainedClassifier, StandardScaler)
+        /// A network on MFCC frame sequences.
+        case deep(DeepPredictor)
+    }
+
+    public let predictor: Predictor
     public let classes: [String]
     public let features: ModelArchive.FeatureSpec
-    /// Spec name of the estimator.
+    /// Spec name of the estimator (`deep` for networks).
     public let estimator: String
+
+    public init(predictor: Predictor, classes: [String], features: ModelArchive.FeatureSpec, estimator: String) {
+        self.predictor = predictor
+        self.classes = classes
+        self.features = features
+        self.estimator = estimator
+    }
+
+    /// The classic classifier, if this is a classic model.
+    public var classifier: (any TrainedClassifier)? { if case .classic(let c, _) = predictor { return c } else { return nil } }
+    /// The classic model's scaler.
+    public var scaler: StandardScaler? { if case .classic(_, let s) = predictor { return s } else { return nil } }
 
     /// Class probabilities for feature matrices (coefficients × frames), one row per matrix.
     public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
-        guard let summary = SweepSpec.FeatureSummary(rawValue: features.summary) else { return [] }
-        let rows = matrices.map { SweepData.summarise($0, summary) }
-        guard let width = rows.first?.count else { return [] }
-        let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }))
-        let p = classifier.probabilities(x)
-        let k = classifier.classCount
-        return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+        switch predictor {
+        case .deep(let network):
+            return network.probabilities(matrices)
+        case .classic(let classifier, let scaler):
+            guard let summary = SweepSpec.FeatureSummary(rawValue: features.summary) else { return [] }
+            let rows = matrices.map { SweepData.summarise($0, summary) }
+            guard let width = rows.first?.count else { return [] }
+            let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }))
+            let p = classifier.probabilities(x)
+            let k = classifier.classCount
+            return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+        }
     }
 }

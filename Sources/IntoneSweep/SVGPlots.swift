@@ -51,6 +51,44 @@ public enum SVGPlots {
         return s + "</svg>\n"
     }
 
+    /// Curves over epochs (1, 2, …): one polyline per named series, the y axis from the data's range
+    /// (or from 0 to 1 when `unitRange`), a dot on `marked` (a 1-based epoch) if given.
+    public static func curves(_ series: [(name: String, values: [Double])], title: String, yLabel: String,
+                              unitRange: Bool = false, marked: Int? = nil) -> String {
+        let width = 640, height = 400, left = 70, right = 20, top = 50, plot = 270
+        let plotWidth = width - left - right
+        let finite = series.flatMap(\.values).filter(\.isFinite)
+        var lo = unitRange ? 0 : (finite.min() ?? 0), hi = unitRange ? 1 : (finite.max() ?? 1)
+        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        let epochs = max(1, series.map(\.values.count).max() ?? 1)
+        func x(_ i: Int) -> Double { Double(left) + (epochs == 1 ? 0.5 : Double(i) / Double(epochs - 1)) * Double(plotWidth) }
+        func y(_ v: Double) -> Double { Double(top + plot) - (v - lo) / (hi - lo) * Double(plot) }
+        var s = header(width: width, height: height, title: title)
+        for k in 0...4 {
+            let v = lo + (hi - lo) * Double(k) / 4
+            let py = Int(y(v))
+            s += "<line x1=\"\(left)\" y1=\"\(py)\" x2=\"\(width - right)\" y2=\"\(py)\" stroke=\"#ddd\"/>\n"
+            s += text(x: left - 6, y: py + 4, String(format: "%.3g", v), anchor: "end", size: 10)
+        }
+        let step = max(1, Int((Double(epochs) / 10).rounded(.up)))
+        for e in stride(from: 1, through: epochs, by: step) {
+            s += text(x: Int(x(e - 1)), y: top + plot + 16, String(e), anchor: "middle", size: 10)
+        }
+        s += text(x: left + plotWidth / 2, y: top + plot + 34, "epoch", anchor: "middle", size: 11)
+        s += "<text x=\"16\" y=\"\(top + plot / 2)\" font-size=\"11\" transform=\"rotate(-90 16 \(top + plot / 2))\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        let colours = ["#4878a8", "#e08040", "#3a9a4a", "#b04080"]
+        for (i, (name, values)) in series.enumerated() {
+            let colour = colours[i % colours.count]
+            let points = values.enumerated().filter { $0.element.isFinite }.map { String(format: "%.1f,%.1f", x($0.offset), y($0.element)) }
+            s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
+            if let m = marked, m >= 1, m <= values.count, values[m - 1].isFinite {
+                s += "<circle cx=\"\(String(format: "%.1f", x(m - 1)))\" cy=\"\(String(format: "%.1f", y(values[m - 1])))\" r=\"4\" fill=\"\(colour)\"/>\n"
+            }
+            s += "<rect x=\"\(left + i * 150)\" y=\"\(height - 30)\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>" + text(x: left + i * 150 + 16, y: height - 20, name, anchor: "start")
+        }
+        return s + "</svg>\n"
+    }
+
     /// The opening of an SVG page with a white background and a centred title.
     public static func header(width: Int, height: Int, title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"sans-serif\">\n"

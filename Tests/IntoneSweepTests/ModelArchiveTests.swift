@@ -35,7 +35,7 @@ struct ModelArchiveTests {
         #expect(loaded.estimator == name)
         #expect(loaded.scaler == scaler)
         let x = scaler.transform(test.features)
-        #expect(loaded.classifier.probabilities(x) == model.probabilities(x))
+        #expect(loaded.classifier?.probabilities(x) == model.probabilities(x))
         #expect(FileManager.default.fileExists(atPath: dir.file("model/model.json")))
     }
 

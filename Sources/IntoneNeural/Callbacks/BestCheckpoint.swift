@@ -1,7 +1,7 @@
 /// The best epoch so far by a monitored value, as Keras's `ModelCheckpoint(save_best_only=True)`
 /// decides it: a new best when strictly better than the best so far (`>` in max mode, `<` in min
 /// mode; ties keep the earlier epoch). Default monitor `val_accuracy`, maximised.
-public struct BestCheckpoint: Sendable, Equatable {
+public struct BestCheckpoint: Sendable, Equatable, Codable {
     public let monitor: String
     public let mode: MonitorMode
     /// Best value so far (±∞ before the first).

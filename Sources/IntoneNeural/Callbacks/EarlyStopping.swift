@@ -7,7 +7,7 @@
 /// `current + min_delta < best` (min mode), `min_delta` taken as its absolute value; on improvement
 /// `best = current`, the weights are kept, and `wait = 0` if there is no `baseline` or current also
 /// improves on it. Without improvement, training stops once `wait ≥ patience` and `epoch > 0`.
-public struct EarlyStopping: Sendable, Equatable {
+public struct EarlyStopping: Sendable, Equatable, Codable {
     /// What the training loop should do after an epoch.
     public enum Directive: Sendable, Equatable {
         /// Keep a copy of the current parameters and state as the best weights.

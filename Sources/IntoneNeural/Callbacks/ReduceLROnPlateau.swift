@@ -7,7 +7,7 @@
 /// improvement `best = current`, `wait = 0`; otherwise, when not cooling down, `wait += 1` and once
 /// `wait ≥ patience`, if `lr > float32(min_lr)`: `lr = max(lr · factor, min_lr)`,
 /// `cooldown_counter = cooldown`, `wait = 0`. A missing value (nil) changes nothing.
-public struct ReduceLROnPlateau: Sendable, Equatable {
+public struct ReduceLROnPlateau: Sendable, Equatable, Codable {
     /// Name of the monitored quantity (decides `.auto` mode).
     public let monitor: String
     public let factor: Double

@@ -10,7 +10,7 @@ import Darwin
 /// `α = lr · sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ)`, `m ← m + (g − m)·(1 − β₁)`, `v ← v + (g² − v)·(1 − β₂)`,
 /// `θ ← θ − α·m / (sqrt(v) + ε)` (ε outside the root, "epsilon hat"). α is computed in float32 like
 /// Keras. Slots: `momentum`, then `velocity`.
-public struct Adam: Optimizer, Equatable {
+public struct Adam: Optimizer, Equatable, Codable {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
     public var iterations = 0

@@ -5,7 +5,7 @@
 /// (ε **inside** the square root); `Δ = lr · g / sqrt(d)`; with momentum μ > 0: `m ← μ·m + Δ`,
 /// `θ ← θ − m`, else `θ ← θ − Δ`. Slots: `velocity`, then `momentum` (μ > 0), then
 /// `average_gradient` (centered).
-public struct RMSprop: Optimizer, Equatable {
+public struct RMSprop: Optimizer, Equatable, Codable {
     public var learningRate: Float
     public let rho: Float, momentum: Float, epsilon: Float
     public let centered: Bool

@@ -2,7 +2,7 @@
 ///
 /// Without momentum `θ ← θ − lr·g`. With momentum μ (Keras 3 `sgd.py`): `m ← μ·m − lr·g`, then
 /// `θ ← θ + m`, or with Nesterov `θ ← θ + μ·m − lr·g` (the new m). Slot: `momentum` (μ ≠ 0 only).
-public struct SGD: Optimizer, Equatable {
+public struct SGD: Optimizer, Equatable, Codable {
     public var learningRate: Float
     public let momentum: Float
     public let nesterov: Bool

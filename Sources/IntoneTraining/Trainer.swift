@@ -1,0 +1,219 @@
+import Foundation
+import IntoneCorpus
+import IntoneLearning
+import IntoneNeural
+import IntoneRandom
+
+/// A training run that could not go on, in words a user can act on.
+public struct TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// What training produced.
+public struct TrainingOutcome: Sendable {
+    /// The network with the weights of the best validation-accuracy epoch.
+    public var network: Network
+    public var history: [EpochRecord]
+    /// 1-based epoch whose weights `network` holds.
+    public var bestEpoch: Int
+    /// Whether early stopping ended the run before `epochs`.
+    public var stoppedEarly: Bool
+    /// Epochs run in this process (0 when a finished run was only reloaded).
+    public var epochsRunHere: Int
+}
+
+/// The training loop, Keras's `fit` with its callbacks: each epoch shuffles the training split
+/// (seeded by epoch), steps through it in batches — gradients on the batch, then one optimizer
+/// step — evaluates the validation split, and lets ReduceLROnPlateau, EarlyStopping and the best
+/// checkpoint act. A checkpoint after every epoch makes an interrupted run resumable: re-running
+/// continues it with the same result as an uninterrupted run.
+///
+/// Every random choice is named by the run seed and where it is made (`shuffle/epoch/3`,
+/// `dropout/epoch/3/batch/17`), so a step does not depend on the steps before it in any other way
+/// than through the parameters: what data-parallel training needs.
+public struct Trainer: Sendable {
+    public let config: ModelConfig
+    /// The config file's text (a checkpoint of another config is refused).
+    public let configText: String
+    public let data: SequenceData
+    /// Where the checkpoint is kept (`RUN_DIR/checkpoint`); nil keeps none.
+    public let checkpointFolder: String?
+
+    public init(config: ModelConfig, configText: String, data: SequenceData, checkpointFolder: String?) {
+        self.config = config
+        self.configText = configText
+        self.data = data
+        self.checkpointFolder = checkpointFolder
+    }
+
+    /// The network before training.
+    public func initialNetwork() throws(TrainingError) -> Network {
+        do { return try Network(inputShape: data.inputShape, layers: config.layers(classes: SequenceData.classes.count), seed: config.seed) } catch {
+            throw TrainingError("the model in the config cannot be built on \(data.inputShape) inputs: \(error)")
+        }
+    }
+
+    /// Class weights, if the config asks for them: `n / (classes · count_c)` over the classes in
+    /// the training split (scikit-learn's "balanced"), 1 for absent classes.
+    public func classWeights() -> [Float]? {
+        guard config.classWeights else { return nil }
+        let k = SequenceData.classes.count
+        var counts = [Int](repeating: 0, count: k)
+        for e in data.train { counts[e.label] += 1 }
+        let present = counts.filter { $0 > 0 }.count
+        return counts.map { $0 == 0 ? 1 : Float(Double(data.train.count) / Double(present * $0)) }
+    }
+
+    /// Trains (or resumes) and returns the best-validation-accuracy network.
+    /// - Parameters:
+    ///   - epochEnded: called after each epoch with its record.
+    ///   - batchEnded: called after each training batch with (batches done, batches per epoch).
+    public func train(epochEnded: (EpochRecord) -> Void = { _ in }, batchEnded: (Int, Int) -> Void = { _, _ in }) throws(TrainingError) -> TrainingOutcome {
+        var net = try initialNetwork()
+        var optimizer = TrainingOptimizer(config)
+        var reduce: ReduceLROnPlateau?
+        if let r = config.reduceLR {
+            do { reduce = try ReduceLROnPlateau(monitor: "val_loss", factor: r.factor, patience: r.patience, minDelta: r.minDelta, minLearningRate: r.minLR) } catch {
+                throw TrainingError("reduce_lr: \(error)")
+            }
+        }
+        var early = config.earlyStopping.map { EarlyStopping(monitor: "val_loss", minDelta: $0.minDelta, patience: $0.patience) }
+        var best = BestCheckpoint(monitor: "val_accuracy")
+        var bestParameters = net.parameters, bestState = net.state
+        var history: [EpochRecord] = []
+        var stopped = false
+
+        if let folder = checkpointFolder {
+            let saved: TrainingCheckpoint?
+            do { saved = try TrainingCheckpoint.read(from: folder) } catch {
+                throw TrainingError("\(folder): the checkpoint is unreadable (\(error.localizedDescription)); delete it to start over")
+            }
+            if let saved {
+                guard saved.configText == configText else {
+                    throw TrainingError("\(folder) holds a run of another config; use another --out folder (or delete it to start over)")
+                }
+                guard let p = saved.buffers["parameters"], p.count == net.parameterCount, let s = saved.buffers["state"], s.count == net.stateCount,
+                      let bp = saved.buffers["best_parameters"], let bs = saved.buffers["best_state"] else {
+                    throw TrainingError("\(folder): the checkpoint does not fit this model; delete it to start over")
+                }
+                net.parameters = p
+                net.state = s
+                bestParameters = bp
+                bestState = bs
+                optimizer = saved.optimizer
+                reduce = saved.reduceLR
+                early = saved.earlyStopping
+                best = saved.best
+                history = saved.history
+                stopped = saved.stopped
+            }
+        }
+
+        let weights = classWeights()
+        let n = data.train.count, batchSize = config.batchSize
+        let batches = (n + batchSize - 1) / batchSize
+        var ranHere = 0
+        while history.count < config.epochs && !stopped {
+            let e = history.count
+            let began = Date()
+            let lr = optimizer.learningRate
+            var shuffle = SeededRandom(seed: config.seed, stream: "shuffle/epoch/\(e)")
+            let order = shuffle.shuffled(Array(0..<n))
+            var lossSum = 0.0, correct = 0
+            for b in 0..<batches {
+                let examples = order[(b * batchSize)..<min(n, (b + 1) * batchSize)].map { data.train[$0] }
+                let x: Tensor
+                do { x = try data.batch(examples) } catch { throw TrainingError(error.description) }
+                net.dropoutRandom = SeededRandom(seed: config.seed, stream: "dropout/epoch/\(e)/batch/\(b)")
+                let r: BatchResult
+                do { r = try net.computeGradients(inputs: x, labels: data.labels(examples), classWeights: weights) } catch {
+                    throw TrainingError("batch \(b + 1) of epoch \(e + 1): \(error)")
+                }
+                optimizer.apply(gradients: net.gradients, to: &net.parameters)
+                lossSum += r.loss * Double(r.count)
+                correct += r.correct
+                batchEnded(b + 1, batches)
+            }
+            let validation = try evaluate(&net, data.validation)
+            let record = EpochRecord(epoch: e + 1, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n),
+                                     valLoss: validation.loss, valAccuracy: validation.accuracy, lr: Double(lr),
+                                     seconds: Date().timeIntervalSince(began))
+            history.append(record)
+            if best.epochEnded(e, value: record.valAccuracy) {
+                bestParameters = net.parameters
+                bestState = net.state
+            }
+            if var es = early {
+                if es.epochEnded(e, value: record.valLoss).contains(.stopTraining) { stopped = true }
+                early = es
+            }
+            if var r = reduce {
+                if let newRate = r.epochEnded(value: record.valLoss, learningRate: optimizer.learningRate) { optimizer.learningRate = newRate }
+                reduce = r
+            }
+            ranHere += 1
+            if let folder = checkpointFolder {
+                var c = TrainingCheckpoint(configText: configText, epochsDone: history.count, history: history, optimizer: optimizer,
+                                           reduceLR: reduce, earlyStopping: early, best: best, stopped: stopped)
+                c.buffers = ["parameters": net.parameters, "state": net.state, "best_parameters": bestParameters, "best_state": bestState]
+                do { try c.write(to: folder) } catch {
+                    throw TrainingError("cannot write the checkpoint in \(folder) (\(error.localizedDescription))")
+                }
+            }
+            epochEnded(record)
+        }
+        net.parameters = bestParameters
+        net.state = bestState
+        return TrainingOutcome(network: net, history: history, bestEpoch: (best.bestEpoch ?? 0) + 1,
+                               stoppedEarly: stopped && history.count < config.epochs, epochsRunHere: ranHere)
+    }
+
+    /// Loss and accuracy over `examples` in inference mode, a batch at a time.
+    func evaluate(_ net: inout Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> (loss: Double, accuracy: Double) {
+        var loss = 0.0, correct = 0
+        let step = max(config.batchSize, 64)
+        var start = 0
+        while start < examples.count {
+            let part = examples[start..<min(examples.count, start + step)]
+            do {
+                let r = try net.evaluate(inputs: try data.batch(part), labels: data.labels(part), batchSize: step)
+                loss += r.loss * Double(r.count)
+                correct += r.correct
+            } catch let error as FeatureStoreError {
+                throw TrainingError(error.description)
+            } catch {
+                throw TrainingError("evaluation: \(error)")
+            }
+            start += step
+        }
+        return (loss / Double(max(1, examples.count)), Double(correct) / Double(max(1, examples.count)))
+    }
+
+    /// Most probable class of each example (inference mode), a batch at a time.
+    public func predict(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [Int] {
+        var net = net
+        var out: [Int] = []
+        let step = max(config.batchSize, 64)
+        var start = 0
+        while start < examples.count {
+            let part = examples[start..<min(examples.count, start + step)]
+            do {
+                let p = try net.predictProbabilities(try data.batch(part), batchSize: step)
+                let k = net.classCount
+                for i in 0..<part.count {
+                    var best = 0
+                    for c in 1..<k where p.values[i * k + c] > p.values[i * k + best] { best = c }
+                    out.append(best)
+                }
+            } catch let error as FeatureStoreError {
+                throw TrainingError(error.description)
+            } catch {
+                throw TrainingError("prediction: \(error)")
+            }
+            start += step
+        }
+        return out
+    }
+}

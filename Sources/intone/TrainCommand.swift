@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import IntoneLearning
+import IntoneTraining
+
+/// `intone train`: a CNN or CNN-LSTM on MFCC frame sequences.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a deep model (CNN, CNN-LSTM) on a feature store's MFCC frames.",
+        discussion: """
+        Reads the model and training settings from a YAML config (data/models/*.yaml; docs/TRAINING.md), \
+        trains on the store's train split, watches the validation split (ReduceLROnPlateau, early \
+        stopping, the best-validation-accuracy checkpoint) and scores the test split (held-out \
+        speakers). Writes RUN_DIR/history.csv, metrics.json, model/ (for `intone predict` and \
+        `intone score`), loss.svg, accuracy.svg, confusion.svg and report.md. An interrupted run \
+        continues from its last finished epoch when the same command is run again.
+
+        Examples:
+          intone train --config data/models/cnn-lstm.yaml --store runs/store --out runs/cnn-lstm
+          intone train --config data/models/cnn.yaml --store runs/store --out runs/cnn --epochs 5
+        """
+    )
+
+    @Option(help: "Model config (YAML).")
+    var config: String
+
+    @Option(help: "Feature store made by `intone extract` (MFCC).")
+    var store: String
+
+    @Option(help: "Run directory (created; resumed if it holds this config's run).")
+    var out: String
+
+    @Option(help: "Override the config's epochs.")
+    var epochs: Int?
+
+    @Option(help: "Override the config's seed.")
+    var seed: UInt64?
+
+    @Option(help: "BLAS threads for the products (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() throws {
+        var parsed: ModelConfig
+        var text: String
+        do {
+            text = try String(contentsOfFile: config, encoding: .utf8)
+            parsed = try ModelConfig.parse(text, file: config)
+        } catch let error as ModelConfigError {
+            throw CommandFailure(error.description)
+        } catch {
+            throw CommandFailure("\(config): cannot read (\(error.localizedDescription))")
+        }
+        // Overrides become part of the config text, so a resumed run must use the same ones.
+        if let epochs { parsed.epochs = epochs; text += "\n# --epochs \(epochs)\n" }
+        if let seed { parsed.seed = seed; text += "\n# --seed \(seed)\n" }
+        BLAS.setThreads(threads)
+        let progress = ProgressBar(total: parsed.epochs, label: "train \(parsed.name)", enabled: logging.showsProgress)
+        let quiet = logging.quiet, showsProgress = logging.showsProgress
+        let run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)
+        let metrics: TrainingRun.Metrics
+        do {
+            metrics = try run.run(epochEnded: { r in
+                progress.update(done: r.epoch, total: parsed.epochs, failed: 0)
+                if !quiet && !showsProgress {
+                    print(String(format: "epoch %d/%d: loss %.4f, accuracy %.4f, val_loss %.4f, val_accuracy %.4f, lr %g (%.1f s)",
+                                 r.epoch, parsed.epochs, r.loss, r.accuracy, r.valLoss, r.valAccuracy, r.lr, r.seconds))
+                }
+            })
+        } catch {
+            progress.finish()
+            throw CommandFailure(error.description)
+        }
+        progress.finish()
+        var line = "train: \(metrics.model), \(metrics.epochs) epoch(s), best epoch \(metrics.bestEpoch); "
+        line += String(format: "validation accuracy %.3f, UAR %.3f", metrics.validation.accuracy, metrics.validation.uar)
+        if let t = metrics.test { line += String(format: "; test accuracy %.3f, UAR %.3f, macro F1 %.3f", t.accuracy, t.uar, t.macroF1) }
+        print(line + "; see \(out)/report.md")
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import IntoneNeural
+import IntoneTraining
+
+/// Model configs: the shipped ones parse and build; mistakes are named with their line.
+struct ModelConfigTests {
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data/models")
+
+    @Test(arguments: ["cnn.yaml", "cnn-lstm.yaml", "default.yaml"])
+    func shippedConfigsParseAndBuild(name: String) throws {
+        let config = try ModelConfig.load(path: Self.models.appendingPathComponent(name).path)
+        let network = try Network(inputShape: config.inputShape(coefficients: 40), layers: config.layers(classes: 7), seed: 1)
+        #expect(network.classCount == 7)
+        #expect(network.parameterCount > 1000)
+    }
+
+    @Test func theOriginalCNNConvolvesTheFlattenedSequenceAsOneChannel() throws {
+        let config = try ModelConfig.load(path: Self.models.appendingPathComponent("cnn.yaml").path)
+        #expect(config.inputShape(coefficients: 40) == [5_200, 1])
+        let network = try Network(inputShape: [5_200, 1], layers: config.layers(classes: 7), seed: 1)
+        // Two blocks of kernel 5, pool 5 ('same'): 5,200 → 1,040 → 208 steps of 128 filters, flattened.
+        #expect(network.variable(named: "conv1/kernel")?.shape == [5, 1, 64])
+        #expect(network.variable(named: "conv2/kernel")?.shape == [5, 64, 128])
+        #expect(network.variable(named: "dense1/kernel")?.shape == [208 * 128, 256])
+        #expect(network.variable(named: "dense2/kernel")?.shape == [256, 128])
+        #expect(network.variable(named: "output/kernel")?.shape == [128, 7])
+        #expect(network.variable(named: "bn1/moving_variance")?.kind == .state)
+    }
+
+    @Test func theCNNLSTMRunsAnLSTMOverThePooledFrames() throws {
+        let config = try ModelConfig.load(path: Self.models.appendingPathComponent("cnn-lstm.yaml").path)
+        #expect(config.inputShape(coefficients: 40) == [130, 40])
+        let network = try Network(inputShape: [130, 40], layers: config.layers(classes: 7), seed: 1)
+        #expect(network.variable(named: "conv1/kernel")?.shape == [5, 40, 64])
+        #expect(network.variable(named: "lstm1/kernel")?.shape == [128, 256])          // 4 gates × 64 units
+        #expect(network.variable(named: "lstm1/recurrent_kernel")?.shape == [64, 256])
+        #expect(network.variable(named: "dense1/kernel")?.shape == [64, 128])
+    }
+
+    @Test func leftOutKeysKeepTheirDefaults() throws {
+        let c = try ModelConfig.parse("name: tiny\nepochs: 3\nconv: {layers: 1, filters: 8}\n")
+        #expect(c.epochs == 3 && c.conv.layers == 1 && c.conv.filters == 8)
+        #expect(c.conv.kernelSize == 5 && c.conv.poolSize == 5 && c.optimizer == .rmsprop && c.batchSize == 32)
+        let off = try ModelConfig.parse("reduce_lr: false\nearly_stopping: null\n")
+        #expect(off.reduceLR == nil && off.earlyStopping == nil)
+    }
+
+    @Test func mistakesAreNamedWithTheirLine() {
+        func reason(_ text: String) -> String {
+            do { _ = try ModelConfig.parse(text, file: "m.yaml"); return "accepted" } catch { return error.description }
+        }
+        #expect(reason("epochs: 3\nconv:\n  filtres: 8\n") == "m.yaml:3: unknown key `filtres` (known: layers, filters, kernel_size, pool_size, padding, batch_norm, activation)")
+        #expect(reason("optimizer: adagrad\n") == "m.yaml:1: expected one of rmsprop, adam, sgd")
+        #expect(reason("dropout: 1.5\n") == "m.yaml:1: expected a number in [0.0, 1.0)")
+        #expect(reason("batch_size: 0\n") == "m.yaml:1: expected a whole number of at least 1")
+        #expect(reason("global_pooling: true\nlstm: {layers: 1}\n").contains("cannot feed LSTM layers"))
+        #expect(reason("conv: {layers: 0}\ndense: {layers: 0}\n").contains("the model has no layers"))
+        #expect(reason("epochs: [\n").hasPrefix("m.yaml:"))
+    }
+}
