@@ -44,7 +44,8 @@ extension Network {
     }
 
     /// Class probabilities `[n, classCount]` in inference mode (moving statistics, no dropout),
-    /// `batchSize` samples at a time.
+    /// `batchSize` samples at a time. Mutating only because it reuses the network's scratch memory;
+    /// parameters and state are left as they are.
     public mutating func predictProbabilities(_ inputs: Tensor, batchSize: Int = 256) throws(NeuralError) -> Tensor {
         let n = try checkBatch(inputs, allowEmpty: true)
         var out = [Float](repeating: 0, count: n * classCount)

@@ -56,8 +56,10 @@ public struct Network: Sendable {
         }
         var factory = LayerFactory()
         let layers = try factory.build(specs, inputShape: inputShape)
-        guard let last = layers.last, last is SoftmaxLayer, last.outputShape.count == 1 else {
-            throw NeuralError.lastLayerNotSoftmax
+        guard let last = layers.last, last is SoftmaxLayer else { throw NeuralError.lastLayerNotSoftmax }
+        guard last.outputShape.count == 1 else {
+            throw NeuralError.invalidLayer(index: specs.count - 1, name: last.name,
+                                           reason: "the network must end in [classes], not \(last.outputShape) (add Flatten or pooling)")
         }
         self.inputShape = inputShape
         self.layers = layers

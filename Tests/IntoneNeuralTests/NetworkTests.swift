@@ -122,6 +122,7 @@ struct NetworkTests {
         #expect(throws: NeuralError.self) { try Network(inputShape: [4], layers: [.conv1D(filters: 2, kernelSize: 3), .softmax], seed: 1) }
         #expect(throws: NeuralError.self) { try Network(inputShape: [2, 3], layers: [.conv1D(filters: 2, kernelSize: 3), .flatten, .softmax], seed: 1) }
         #expect(throws: NeuralError.self) { try Network(inputShape: [4], layers: [.dropout(1), .softmax], seed: 1) }
+        #expect(throws: NeuralError.self) { try Network(inputShape: [5, 2], layers: [.lstm(3, returnSequences: true), .softmax], seed: 1) }
         var net = try Network(inputShape: [4], layers: [.dense(3), .softmax], seed: 1)
         #expect(throws: NeuralError.inputShape(expected: [4], got: [2, 5])) {
             try net.computeGradients(inputs: Tensor(shape: [2, 5]), labels: [0, 1])
