@@ -106,6 +106,7 @@ extension Network {
                                       gradient: UnsafeMutableBufferPointer(rebasing: d[o[last - 1]..<o[last]]))
             }
         }
+        if gradients.count != parameters.count { gradients = [Float](repeating: 0, count: parameters.count) }
         gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         Self.backward(layers: &layers, activations: activations, deltas: &deltas, parameters: parameters, gradients: &gradients,
                       parameterRanges: parameterRanges, offsets: o, batch: batch, inputGradient: inputGradient)
@@ -114,7 +115,7 @@ extension Network {
 
     /// Runs every layer forward on `input` (`batch` samples); activations stay in the arena.
     mutating func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, training: Bool) {
-        reserve(batch: batch)
+        reserve(batch: batch, training: training)
         Self.forward(layers: &layers, activations: &activations, parameters: parameters, state: &state, random: &dropoutRandom,
                      parameterRanges: parameterRanges, stateRanges: stateRanges, offsets: offsets(batch: batch),
                      input: input, batch: batch, training: training)

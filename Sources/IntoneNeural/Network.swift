@@ -27,7 +27,8 @@ public struct Network: Sendable {
     public let layerSummaries: [LayerSummary]
     /// All trainable values, layer by layer, each layer's variables in Keras's order.
     public var parameters: [Float]
-    /// ∂loss/∂parameters from the last `computeGradients`, same layout as `parameters`.
+    /// ∂loss/∂parameters from the last `computeGradients`, same layout as `parameters` (empty until the
+    /// first training pass, so a network loaded only to predict does not hold a second copy of its size).
     public internal(set) var gradients: [Float]
     /// Non-trainable values (BatchNormalization `moving_mean`, `moving_variance`), updated in training.
     public var state: [Float]
@@ -44,6 +45,8 @@ public struct Network: Sendable {
     /// Activations of the last forward pass, laid out by `offsets(batch:)`; `deltas` their gradients.
     var activations: [Float] = []
     var deltas: [Float] = []
+    /// Largest batch the layers' scratch is sized for, for inference and for training.
+    var reservedBatch = (inference: 0, training: 0)
 
     /// Builds the layers on `inputShape` and initialises every variable as Keras does, each from its own
     /// stream `SeededRandom(seed: seed, stream: "init/<variable name>")`.
@@ -96,7 +99,7 @@ public struct Network: Sendable {
         }
 
         parameters = [Float](repeating: 0, count: p)
-        gradients = [Float](repeating: 0, count: p)
+        gradients = []   // allocated by the first training pass: inference never needs it
         state = [Float](repeating: 0, count: s)
         dropoutRandom = SeededRandom(seed: seed, stream: "dropout")
         for v in variables {
@@ -132,13 +135,19 @@ public struct Network: Sendable {
         return o
     }
 
-    /// Grows the arenas and every layer's scratch for `batch` samples.
-    mutating func reserve(batch: Int) {
+    /// Grows the arenas and every layer's scratch for `batch` samples; the gradient arena and the
+    /// layers' backward-pass scratch only for training (inference needs the activations alone).
+    mutating func reserve(batch: Int, training: Bool) {
         let total = sampleSizes.reduce(0, +) * batch
-        if activations.count < total {
-            activations = [Float](repeating: 0, count: total)
-            deltas = [Float](repeating: 0, count: total)
-            for i in layers.indices { layers[i].reserve(batch: batch) }
+        if activations.count < total { activations = [Float](repeating: 0, count: total) }
+        if batch > reservedBatch.inference {
+            for i in layers.indices { layers[i].reserve(batch: batch, training: false) }
+            reservedBatch.inference = batch
+        }
+        if training && batch > reservedBatch.training {
+            if deltas.count < total { deltas = [Float](repeating: 0, count: total) }
+            for i in layers.indices { layers[i].reserve(batch: batch, training: true) }
+            reservedBatch.training = batch
         }
     }
 }

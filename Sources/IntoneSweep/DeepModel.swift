@@ -58,13 +58,18 @@ public struct DeepPredictor: Sendable {
         return Tensor(shape: [matrices.count] + network.inputShape, values: values)
     }
 
-    /// Class probabilities (inference mode), one row per matrix.
+    /// Class probabilities (inference mode), one row per matrix, 8 at a time.
     public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
-        var net = network   // scratch buffers are per copy: callers on several threads share nothing
-        guard let p = try? net.predictProbabilities(inputs(matrices), batchSize: 64) else { return [] }
+        // A network's scratch memory grows to its largest batch and is kept: each thread borrows a
+        // copy from the pool instead of allocating a fresh one per call.
+        var net = spare.take() ?? network
+        defer { spare.give(net) }
+        guard let p = try? net.predictProbabilities(inputs(matrices), batchSize: 8) else { return [] }
         let k = net.classCount
         return (0..<matrices.count).map { i in (0..<k).map { Double(p.values[i * k + $0]) } }
     }
+
+    private let spare = NetworkPool()
 }
 
 extension ModelArchive {
@@ -153,4 +158,14 @@ extension ModelArchive {
             throw SweepError("\(path): \(error)")
         }
     }
+}
+
+/// Copies of a network with their scratch memory, lent to one thread at a time.
+final class NetworkPool: @unchecked Sendable {
+    // @unchecked Sendable: `networks` is only touched under `lock`.
+    private var networks: [Network] = []
+    private let lock = NSLock()
+
+    func take() -> Network? { lock.withLock { networks.popLast() } }
+    func give(_ n: Network) { lock.withLock { if networks.count < 8 { networks.append(n) } } }
 }

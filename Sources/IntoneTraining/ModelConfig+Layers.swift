@@ -7,9 +7,10 @@ extension ModelConfig {
     }
 
     /// The layers, Keras-style: `conv<i>` blocks (Conv1D, BatchNormalization `bn<i>`, activation,
-    /// MaxPool1D, Dropout), then global average pooling if asked, `lstm<i>` layers (each followed by
-    /// Dropout), Flatten when the time axis is still there, `dense<i>` layers (halving) with Dropout,
-    /// and `output`, a Dense over the classes with softmax.
+    /// MaxPool1D, Dropout), `lstm<i>` layers (each followed by Dropout), global average pooling over
+    /// time if asked (after the LSTMs, which then all return sequences) or else Flatten when the time
+    /// axis is still there, `dense<i>` layers (halving) with Dropout, and `output`, a Dense over the
+    /// classes with softmax.
     public func layers(classes: Int) -> [LayerSpec] {
         var out: [LayerSpec] = []
         func dropoutLayer() { if dropout > 0 { out.append(.dropout(Float(dropout))) } }
@@ -22,11 +23,14 @@ extension ModelConfig {
             dropoutLayer()
             filters *= 2
         }
-        if globalPooling { out.append(.globalAveragePooling1D) }
+        // Global pooling averages the time axis: of the convolutions' output, or of the LSTM's
+        // outputs at every step when there are LSTM layers.
+        if globalPooling && lstm.layers == 0 { out.append(.globalAveragePooling1D) }
         for i in stride(from: 1, through: lstm.layers, by: 1) {
-            out.append(.lstm(lstm.units, returnSequences: i < lstm.layers, name: "lstm\(i)"))
+            out.append(.lstm(lstm.units, returnSequences: i < lstm.layers || globalPooling, name: "lstm\(i)"))
             dropoutLayer()
         }
+        if globalPooling && lstm.layers > 0 { out.append(.globalAveragePooling1D) }
         if !globalPooling && lstm.layers == 0 { out.append(.flatten) }
         var units = dense.units
         for i in stride(from: 1, through: dense.layers, by: 1) {

@@ -100,9 +100,6 @@ extension ModelConfig {
                 c.earlyStopping = e
             }
         }
-        if c.globalPooling && c.lstm.layers > 0 {
-            throw ModelConfigError(file: file, line: nil, reason: "global_pooling averages the time axis away, so it cannot feed LSTM layers: set lstm.layers to 0 or global_pooling to false")
-        }
         if c.conv.layers == 0 && c.lstm.layers == 0 && c.dense.layers == 0 {
             throw ModelConfigError(file: file, line: nil, reason: "the model has no layers: set conv.layers, lstm.layers or dense.layers")
         }

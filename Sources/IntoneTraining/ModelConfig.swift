@@ -91,7 +91,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Frames per clip: shorter clips are padded with zeros, longer ones cut (130 = 3 s at 22,050 Hz, hop 512).
     public var frames = 130
     public var conv = Convolution()
-    /// Mean over time after the convolutions instead of flattening (the time axis then needs no fixed length downstream).
+    /// Mean over time instead of flattening: of the convolutions' output, or of every step of the
+    /// LSTM layers when there are some.
     public var globalPooling = false
     public var lstm = Recurrent()
     public var dense = Dense()

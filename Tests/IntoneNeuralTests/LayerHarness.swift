@@ -16,7 +16,7 @@ struct LayerHarness<Layer: NeuralLayer> {
 
     /// The layer's output for `input` (`batch` samples).
     mutating func forward(_ input: [Float], batch: Int, training: Bool = false) -> [Float] {
-        layer.reserve(batch: batch)
+        layer.reserve(batch: batch, training: true)
         var output = [Float](repeating: .nan, count: batch * layer.outputShape.reduce(1, *))
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in

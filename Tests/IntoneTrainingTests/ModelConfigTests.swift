@@ -55,7 +55,6 @@ struct ModelConfigTests {
         #expect(reason("optimizer: adagrad\n") == "m.yaml:1: expected one of rmsprop, adam, sgd")
         #expect(reason("dropout: 1.5\n") == "m.yaml:1: expected a number in [0.0, 1.0)")
         #expect(reason("batch_size: 0\n") == "m.yaml:1: expected a whole number of at least 1")
-        #expect(reason("global_pooling: true\nlstm: {layers: 1}\n").contains("cannot feed LSTM layers"))
         #expect(reason("conv: {layers: 0}\ndense: {layers: 0}\n").contains("the model has no layers"))
         #expect(reason("epochs: [\n").hasPrefix("m.yaml:"))
     }

@@ -47,9 +47,8 @@ struct Conv1DLayer: NeuralLayer {
          VariableSpec(name: "bias", shape: [filters], initializer: .zeros)]
     }
 
-    mutating func reserve(batch: Int) {
+    mutating func reserve(batch: Int, training: Bool) {
         grow(&columns, to: batch * outSteps * patch)
-        grow(&columnGradients, to: batch * outSteps * patch)
     }
 
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
@@ -70,6 +69,8 @@ struct Conv1DLayer: NeuralLayer {
     }
 
     mutating func backward(_ pass: BackwardPass) {
+        // Backward-only scratch, grown here so inference never allocates it.
+        grow(&columnGradients, to: pass.batch * outSteps * patch)
         let rows = pass.batch * outSteps, filters = filters, patch = patch
         let kernel = pass.parameters.baseAddress!
         let dKernel = pass.gradients.baseAddress!
@@ -105,23 +106,30 @@ private struct Windows {
     let steps: Int, channels: Int, kernelSize: Int, stride: Int, outSteps: Int, padLeft: Int
     var patch: Int { kernelSize * channels }
 
+    /// Copies the window of output step `t` of one sample (`patch` values, zeros where it reaches
+    /// past either end) to `row`.
+    func window(_ sample: UnsafePointer<Float>, step t: Int, into row: UnsafeMutablePointer<Float>) {
+        let start = t * stride - padLeft
+        if start >= 0 && start + kernelSize <= steps {
+            row.update(from: sample + start * channels, count: patch)   // one run: steps are contiguous
+            return
+        }
+        for j in 0..<kernelSize {
+            let src = start + j
+            let dst = row + j * channels
+            if src >= 0 && src < steps {
+                dst.update(from: sample + src * channels, count: channels)
+            } else {
+                dst.update(repeating: 0, count: channels)
+            }
+        }
+    }
+
     /// Row `(b, t)` of `cols` is the window of input steps `t·stride − padLeft ..< + k`, channels inner.
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, batch: Int) {
         for b in 0..<batch {
             let sample = x + b * steps * channels
-            for t in 0..<outSteps {
-                let row = cols + (b * outSteps + t) * patch
-                let start = t * stride - padLeft
-                for j in 0..<kernelSize {
-                    let src = start + j
-                    let dst = row + j * channels
-                    if src >= 0 && src < steps {
-                        dst.update(from: sample + src * channels, count: channels)
-                    } else {
-                        dst.update(repeating: 0, count: channels)
-                    }
-                }
-            }
+            for t in 0..<outSteps { window(sample, step: t, into: cols + (b * outSteps + t) * patch) }
         }
     }
 

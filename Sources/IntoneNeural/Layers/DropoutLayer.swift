@@ -22,7 +22,7 @@ struct DropoutLayer: NeuralLayer {
     var inputShape: [Int] { shape }
     var outputShape: [Int] { shape }
 
-    mutating func reserve(batch: Int) { grow(&mask, to: batch * inputSize) }
+    mutating func reserve(batch: Int, training: Bool) { if training { grow(&mask, to: batch * inputSize) } }
 
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                           pass: ForwardPass, random: inout SeededRandom) {

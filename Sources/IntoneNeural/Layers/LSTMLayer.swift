@@ -56,11 +56,10 @@ struct LSTMLayer: NeuralLayer {
          VariableSpec(name: "bias", shape: [4 * units], initializer: .lstmBias(units: units))]
     }
 
-    mutating func reserve(batch: Int) {
+    mutating func reserve(batch: Int, training: Bool) {
         grow(&gates, to: batch * steps * 4 * units)
         grow(&cells, to: batch * steps * units)
         grow(&hidden, to: batch * steps * units)
-        grow(&gateGradients, to: batch * steps * 4 * units)
         grow(&previousHidden, to: batch * steps * units)
         grow(&carryH, to: batch * units)
         grow(&carryC, to: batch * units)
@@ -114,6 +113,8 @@ struct LSTMLayer: NeuralLayer {
     }
 
     mutating func backward(_ pass: BackwardPass) {
+        // Backward-only scratch, grown here so inference never allocates it.
+        grow(&gateGradients, to: pass.batch * steps * 4 * units)
         let batch = pass.batch, u = units, g4 = 4 * units, t0 = steps
         let kernel = pass.parameters.baseAddress!
         let recurrent = kernel + features * g4

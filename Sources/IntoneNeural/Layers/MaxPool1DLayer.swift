@@ -35,30 +35,43 @@ struct MaxPool1DLayer: NeuralLayer {
     var inputShape: [Int] { [steps, channels] }
     var outputShape: [Int] { [outSteps, channels] }
 
-    mutating func reserve(batch: Int) {
-        if argmax.count < batch * outSteps * channels { argmax = [Int32](repeating: 0, count: batch * outSteps * channels) }
+    mutating func reserve(batch: Int, training: Bool) {
+        if training && argmax.count < batch * outSteps * channels { argmax = [Int32](repeating: 0, count: batch * outSteps * channels) }
     }
 
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                           pass: ForwardPass, random: inout SeededRandom) {
         let x = input.baseAddress!, y = output.baseAddress!
-        argmax.withUnsafeMutableBufferPointer { best in
+        let channels = channels, training = pass.training
+        // Step by step over the window, all channels at once (contiguous, so it vectorises); the
+        // first maximum wins ties, as a strict `>` scan does.
+        argmax.withUnsafeMutableBufferPointer { bestBuffer in
+            // Only training records where each maximum was (inference leaves `argmax` empty).
+            let best = bestBuffer.baseAddress ?? UnsafeMutablePointer<Int32>(bitPattern: MemoryLayout<Int32>.alignment)!
             for b in 0..<pass.batch {
                 let sample = x + b * steps * channels
                 for t in 0..<outSteps {
                     let first = max(t * stride - padLeft, 0)
                     let last = min(t * stride - padLeft + poolSize, steps)
-                    let o = (b * outSteps + t) * channels
-                    for c in 0..<channels {
-                        var m = sample[first * channels + c], at = first
-                        var s = first + 1
-                        while s < last {
-                            let v = sample[s * channels + c]
-                            if v > m { m = v; at = s }
-                            s += 1
+                    let out = y + (b * outSteps + t) * channels
+                    let at = best + (b * outSteps + t) * channels
+                    let row = sample + first * channels
+                    for c in 0..<channels { out[c] = row[c] }
+                    if training { for c in 0..<channels { at[c] = Int32(first) } }
+                    var s = first + 1
+                    while s < last {
+                        let v = sample + s * channels
+                        if training {
+                            let step = Int32(s)
+                            for c in 0..<channels {
+                                let bigger = v[c] > out[c]
+                                at[c] = bigger ? step : at[c]
+                                out[c] = bigger ? v[c] : out[c]
+                            }
+                        } else {
+                            for c in 0..<channels { out[c] = v[c] > out[c] ? v[c] : out[c] }
                         }
-                        y[o + c] = m
-                        best[o + c] = Int32(at)
+                        s += 1
                     }
                 }
             }

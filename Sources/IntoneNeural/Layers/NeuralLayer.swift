@@ -49,7 +49,7 @@ protocol NeuralLayer: Sendable {
     /// Non-trainable variables, in the order they sit in the layer's state slice.
     var stateSpecs: [VariableSpec] { get }
     /// Makes scratch room for batches of up to `batch` samples.
-    mutating func reserve(batch: Int)
+    mutating func reserve(batch: Int, training: Bool)
     /// Computes `output` from `input`; keeps what the backward pass needs.
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                           pass: ForwardPass, random: inout SeededRandom)
@@ -60,7 +60,7 @@ protocol NeuralLayer: Sendable {
 extension NeuralLayer {
     var parameterSpecs: [VariableSpec] { [] }
     var stateSpecs: [VariableSpec] { [] }
-    mutating func reserve(batch: Int) {}
+    mutating func reserve(batch: Int, training: Bool) {}
     var inputSize: Int { inputShape.reduce(1, *) }
     var outputSize: Int { outputShape.reduce(1, *) }
 }
