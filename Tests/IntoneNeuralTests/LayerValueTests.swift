@@ -155,3 +155,21 @@ struct LayerValueTests {
         #expect(close(yl, expectedLast, tolerance: 2e-6))
     }
 }
+
+/// With 16 or more channels, inference reads the windows in place (a sum of shifted products)
+/// instead of through the window matrix training uses: both give the same outputs.
+struct ConvInferencePathTests {
+    @Test(arguments: [(Padding.same, 1, 5), (.valid, 1, 5), (.same, 2, 4), (.valid, 3, 3), (.same, 1, 9)])
+    func inferenceInPlaceEqualsTheWindowMatrix(padding: Padding, stride: Int, kernel: Int) throws {
+        let steps = 23, channels = 16, filters = 12, batch = 3
+        let layer = try Conv1DLayer(name: "c", inputShape: [steps, channels], filters: filters, kernelSize: kernel, stride: stride, padding: padding)
+        var random = SeededRandom(seed: 9, stream: "conv-inference")
+        let weights = (0..<(kernel * channels * filters + filters)).map { _ in Float(random.uniform(-1, 1)) }
+        let x = (0..<(batch * steps * channels)).map { _ in Float(random.uniform(-1, 1)) }
+        var h = LayerHarness(layer, parameters: weights)
+        let training = h.forward(x, batch: batch, training: true)
+        let inference = h.forward(x, batch: batch, training: false)
+        #expect(!inference.contains { $0.isNaN })
+        #expect(close(inference, training, tolerance: 1e-5))
+    }
+}

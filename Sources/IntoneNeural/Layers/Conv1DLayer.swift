@@ -58,9 +58,37 @@ struct Conv1DLayer: NeuralLayer {
         let bias = kernel + patch * filters
         let y = output.baseAddress!
         let windows = windows
-        columns.withUnsafeMutableBufferPointer { cols in
-            windows.im2col(input.baseAddress!, cols.baseAddress!, batch: pass.batch)
-            BLAS.gemm(m: rows, n: filters, k: patch, cols.baseAddress!, lda: patch, kernel, ldb: filters, y, ldc: filters)
+        if pass.training || channels < 16 {
+            columns.withUnsafeMutableBufferPointer { cols in
+                windows.im2col(input.baseAddress!, cols.baseAddress!, batch: pass.batch)
+                BLAS.gemm(m: rows, n: filters, k: patch, cols.baseAddress!, lda: patch, kernel, ldb: filters, y, ldc: filters)
+            }
+        } else {
+            // Inference with many channels: the convolution as a sum over kernel offsets j of
+            // (input shifted by j steps) · kernel[j], each product reading the input in place
+            // (row stride `stride · channels`); only output steps whose window reaches into the
+            // padding go through copied windows.
+            let first = min(outSteps, (padLeft + stride - 1) / stride)
+            let last = steps - kernelSize + padLeft >= 0 ? (steps - kernelSize + padLeft) / stride + 1 : 0
+            let end = max(first, min(outSteps, last))
+            let x = input.baseAddress!
+            columns.withUnsafeMutableBufferPointer { cols in
+                for b in 0..<pass.batch {
+                    let sample = x + b * steps * channels, out = y + b * outSteps * filters
+                    if end > first {
+                        for j in 0..<kernelSize {
+                            BLAS.gemm(m: end - first, n: filters, k: channels, sample + ((first * stride - padLeft + j) * channels), lda: stride * channels,
+                                      kernel + j * channels * filters, ldb: filters, beta: j == 0 ? 0 : 1, out + first * filters, ldc: filters)
+                        }
+                    }
+                    let edges = Array(0..<first) + Array(end..<outSteps)
+                    if edges.isEmpty { continue }
+                    let scratch = cols.baseAddress!, products = scratch + edges.count * patch
+                    for (i, t) in edges.enumerated() { windows.window(sample, step: t, into: scratch + i * patch) }
+                    BLAS.gemm(m: edges.count, n: filters, k: patch, scratch, lda: patch, kernel, ldb: filters, products, ldc: filters)
+                    for (i, t) in edges.enumerated() { (out + t * filters).update(from: products + i * filters, count: filters) }
+                }
+            }
         }
         for r in 0..<rows {
             let row = y + r * filters
