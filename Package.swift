@@ -61,7 +61,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneSweep", "IntoneFormats", "IntoneEngine"]),
-        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus", "IntoneScoring", "IntoneEngine"]),
+        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus", "IntoneScoring", "IntoneEngine",
+                                                      "IntoneNeural", "IntoneTraining"]),
 
         // MARK: Executables
         .executableTarget(
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneFormats"]),
-        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneSweep"]),
+        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneSweep", "IntoneNeural"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Every kind of task a worker runs, chosen by the body's `kind` field: `extract` (feature
-/// extraction shards), `score` (chunks of calls) or, without a kind, a sweep trial. One worker serves any job.
+/// extraction shards), `score` (chunks of calls), `gradients` (shards of training steps) or, without a kind, a sweep trial. One worker serves any job.
 public enum WorkerTasks {
     struct Kind: Decodable { var kind: String? }
 
@@ -9,12 +9,14 @@ public enum WorkerTasks {
         let trial = ClusterTrialExecutor.workerHandler()
         let extract = ExtractTaskData.workerHandler()
         let score = ClusterCallScorer.workerHandler()
+        let gradients = ClusterGradientComputer.workerHandler()
         return { body, blobs in
             let kind = ClusterJSON.decode(Kind.self, Array(body.utf8))?.kind
             switch kind {
             case nil, "trial": return try trial(body, blobs)
             case "extract": return try extract(body, blobs)
             case "score": return try score(body, blobs)
+            case "gradients": return try gradients(body, blobs)
             case let other?: throw ClusterError("this worker does not know tasks of kind \(other); upgrade intone on it")
             }
         }

@@ -40,6 +40,10 @@ public struct Trainer: Sendable {
     public let data: SequenceData
     /// Where the checkpoint is kept (`RUN_DIR/checkpoint`); nil keeps none.
     public let checkpointFolder: String?
+    /// Shards each global batch is cut into (data-parallel training; see `ShardedGradients`).
+    public var shards = 1
+    /// Where shards are computed; nil: in this process.
+    public var computer: (any GradientComputer)?
 
     public init(config: ModelConfig, configText: String, data: SequenceData, checkpointFolder: String?) {
         self.config = config
@@ -126,14 +130,22 @@ public struct Trainer: Sendable {
                 let examples = order[(b * batchSize)..<min(n, (b + 1) * batchSize)].map { data.train[$0] }
                 let x: Tensor
                 do { x = try data.batch(examples) } catch { throw TrainingError(error.description) }
-                net.dropoutRandom = SeededRandom(seed: config.seed, stream: "dropout/epoch/\(e)/batch/\(b)")
-                let r: BatchResult
-                do { r = try net.computeGradients(inputs: x, labels: data.labels(examples), classWeights: weights) } catch {
-                    throw TrainingError("batch \(b + 1) of epoch \(e + 1): \(error)")
+                if computer == nil && shards == 1 {
+                    let r = try ShardedGradients.compute(&net, inputs: x, labels: data.labels(examples), classWeights: weights,
+                                                         seed: config.seed, epoch: e, batch: b, shard: 0, shards: 1)
+                    optimizer.apply(gradients: net.gradients, to: &net.parameters)
+                    lossSum += r.lossSum
+                    correct += r.correct
+                } else {
+                    // Data-parallel: the shards' gradients, averaged, make one step; every replica
+                    // would apply the same one, so the parameters here are the run's.
+                    let r = try (computer ?? LocalGradientComputer()).step(network: net, configText: configText, inputs: x, labels: data.labels(examples),
+                                                                          classWeights: weights, seed: config.seed, epoch: e, batch: b, shards: shards)
+                    net.state = r.state
+                    optimizer.apply(gradients: r.gradients, to: &net.parameters)
+                    lossSum += r.lossSum
+                    correct += r.correct
                 }
-                optimizer.apply(gradients: net.gradients, to: &net.parameters)
-                lossSum += r.loss * Double(r.count)
-                correct += r.correct
                 batchEnded(b + 1, batches)
             }
             let validation = try evaluate(&net, data.validation)

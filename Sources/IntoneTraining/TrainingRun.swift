@@ -22,6 +22,9 @@ public struct TrainingRun: Sendable {
     public let configText: String
     public let storePath: String
     public let runDirectory: String
+    /// Shards per global batch (data-parallel training) and where they are computed.
+    public var shards = 1
+    public var computer: (any GradientComputer)?
 
     public init(config: ModelConfig, configText: String, storePath: String, runDirectory: String) {
         self.config = config
@@ -73,7 +76,9 @@ public struct TrainingRun: Sendable {
             throw TrainingError("cannot create \(runDirectory) (\(error.localizedDescription))")
         }
         try write(configText, "config.yaml")
-        let trainer = Trainer(config: config, configText: configText, data: data, checkpointFolder: runDirectory + "/checkpoint")
+        var trainer = Trainer(config: config, configText: configText, data: data, checkpointFolder: runDirectory + "/checkpoint")
+        trainer.shards = shards
+        trainer.computer = computer
         let outcome = try trainer.train(epochEnded: { record in
             try? AtomicFile.write(Data(EpochRecord.csv([record]).utf8), to: runDirectory + "/.last-epoch.csv")
             epochEnded(record)

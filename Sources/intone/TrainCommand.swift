@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntoneCluster
 import IntoneLearning
 import IntoneTraining
 
@@ -16,9 +17,15 @@ struct TrainCommand: ParsableCommand {
         `intone score`), loss.svg, accuracy.svg, confusion.svg and report.md. An interrupted run \
         continues from its last finished epoch when the same command is run again.
 
+        Data-parallel: with --local-workers, --bind or --cluster each global batch is cut into \
+        --shards shards (default: the number of local workers, else 2) computed on the workers; \
+        their gradients are averaged and one optimizer step is applied. The result depends on the \
+        shard count, not on how many workers there are or which of them fail.
+
         Examples:
           intone train --config data/models/cnn-lstm.yaml --store runs/store --out runs/cnn-lstm
           intone train --config data/models/cnn.yaml --store runs/store --out runs/cnn --epochs 5
+          intone train --config data/models/cnn-lstm.yaml --store runs/store --out runs/dp --local-workers 2
         """
     )
 
@@ -40,11 +47,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "BLAS threads for the products (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Shards per global batch for data-parallel training (default: --local-workers, else 2 on a cluster, 1 alone).")
+    var shards: Int?
+
+    @OptionGroup var placement: ClusterOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1.") }
     }
 
     func run() throws {
@@ -61,10 +74,19 @@ struct TrainCommand: ParsableCommand {
         // Overrides become part of the config text, so a resumed run must use the same ones.
         if let epochs { parsed.epochs = epochs; text += "\n# --epochs \(epochs)\n" }
         if let seed { parsed.seed = seed; text += "\n# --seed \(seed)\n" }
-        BLAS.setThreads(threads)
+        // The shard count changes the arithmetic, so it is part of the run's identity too.
+        let shardCount = shards ?? placement.localWorkers ?? (placement.isDistributed ? 2 : 1)
+        if shardCount != 1 { text += "\n# --shards \(shardCount)\n" }
+        let logger = logging.makeLogger("intone.train")
+        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
+        defer { localCluster?.stop() }
+        // Workers compute shards on one thread each; alone, the products use the cores.
+        BLAS.setThreads(scheduler == nil ? threads : 1)
         let progress = ProgressBar(total: parsed.epochs, label: "train \(parsed.name)", enabled: logging.showsProgress)
         let quiet = logging.quiet, showsProgress = logging.showsProgress
-        let run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)
+        var run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)
+        run.shards = shardCount
+        run.computer = scheduler.map { ClusterGradientComputer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
         let metrics: TrainingRun.Metrics
         do {
             metrics = try run.run(epochEnded: { r in
