@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntoneCluster
 import IntoneLearning
+import IntoneNeural
 import IntoneTraining
 
 /// `intone train`: a CNN or CNN-LSTM on MFCC frame sequences.
@@ -82,6 +83,7 @@ struct TrainCommand: ParsableCommand {
         defer { localCluster?.stop() }
         // Workers compute shards on one thread each; alone, the products use the cores.
         BLAS.setThreads(scheduler == nil ? threads : 1)
+        Parallelism.threads = scheduler == nil ? threads : 1
         let progress = ProgressBar(total: parsed.epochs, label: "train \(parsed.name)", enabled: logging.showsProgress)
         let quiet = logging.quiet, showsProgress = logging.showsProgress
         var run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)

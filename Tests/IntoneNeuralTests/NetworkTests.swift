@@ -181,3 +181,27 @@ struct NetworkTests {
         #expect(close(whole.values, chunked.values, tolerance: 1e-5))
     }
 }
+
+/// Layer loops spread over threads compute every value as one thread does.
+struct ParallelismTests {
+    @Test func gradientsAndStepsDoNotDependOnTheThreadCount() throws {
+        let layers: [LayerSpec] = [.conv1D(filters: 32, kernelSize: 5, padding: .same, name: "c"), .batchNormalization(name: "bn"),
+                                   .leakyReLU(), .maxPool1D(poolSize: 2), .dropout(0.25), .flatten, .dense(7, activation: .softmax)]
+        var random = SeededRandom(seed: 4, stream: "parallel-test")
+        let batch = 40
+        let x = Tensor(shape: [batch, 64, 16], values: (0..<(batch * 64 * 16)).map { _ in Float(random.uniform(-2, 2)) })
+        let labels = (0..<batch).map { $0 % 7 }
+        func run(threads: Int) throws -> ([Float], [Float], [Float]) {
+            let saved = Parallelism.threads
+            Parallelism.threads = threads
+            defer { Parallelism.threads = saved }
+            var net = try Network(inputShape: [64, 16], layers: layers, seed: 3)
+            try net.computeGradients(inputs: x, labels: labels)
+            var adam = Adam(learningRate: 0.01)
+            adam.apply(gradients: net.gradients, to: &net.parameters)
+            return (net.gradients, net.state, net.parameters)
+        }
+        let one = try run(threads: 1), two = try run(threads: 2)
+        #expect(one.0 == two.0 && one.1 == two.1 && one.2 == two.2)
+    }
+}

@@ -25,26 +25,33 @@ struct ActivationLayer: NeuralLayer {
 
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                           pass: ForwardPass, random: inout SeededRandom) {
-        switch function {
-        case .relu:
-            for i in input.indices { output[i] = max(input[i], 0) }
-        case let .elu(alpha):
-            for i in input.indices { let x = input[i]; output[i] = x > 0 ? x : alpha * expm1f(x) }
-        case let .leakyReLU(slope):
-            for i in input.indices { let x = input[i]; output[i] = x >= 0 ? x : slope * x }
+        let x = input.baseAddress!, y = output.baseAddress!
+        let function = function
+        Parallelism.forRanges(input.count) { r in
+            switch function {
+            case .relu:
+                for i in r { y[i] = max(x[i], 0) }
+            case let .elu(alpha):
+                for i in r { let v = x[i]; y[i] = v > 0 ? v : alpha * expm1f(v) }
+            case let .leakyReLU(slope):
+                for i in r { let v = x[i]; y[i] = v >= 0 ? v : slope * v }
+            }
         }
     }
 
     mutating func backward(_ pass: BackwardPass) {
         guard let dx = pass.inputGradient else { return }
-        let x = pass.input, y = pass.output, dy = pass.outputGradient
-        switch function {
-        case .relu:
-            for i in dx.indices { dx[i] = x[i] > 0 ? dy[i] : 0 }
-        case let .elu(alpha):
-            for i in dx.indices { dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha) }
-        case let .leakyReLU(slope):
-            for i in dx.indices { dx[i] = x[i] >= 0 ? dy[i] : dy[i] * slope }
+        let x = pass.input.baseAddress!, y = pass.output.baseAddress!, dy = pass.outputGradient.baseAddress!, d = dx.baseAddress!
+        let function = function
+        Parallelism.forRanges(dx.count) { r in
+            switch function {
+            case .relu:
+                for i in r { d[i] = x[i] > 0 ? dy[i] : 0 }
+            case let .elu(alpha):
+                for i in r { d[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha) }
+            case let .leakyReLU(slope):
+                for i in r { d[i] = x[i] >= 0 ? dy[i] : dy[i] * slope }
+            }
         }
     }
 }

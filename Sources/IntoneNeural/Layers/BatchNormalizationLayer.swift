@@ -64,11 +64,15 @@ struct BatchNormalizationLayer: NeuralLayer {
             sum.withUnsafeMutableBufferPointer { sp in
                 squares.withUnsafeMutableBufferPointer { qp in
                     let s = sp.baseAddress!, q = qp.baseAddress!
-                    for r in 0..<rows { let row = x + r * channels; for c in 0..<channels { s[c] += Double(row[c]) } }
-                    for c in 0..<channels { s[c] /= Double(rows) }
-                    for r in 0..<rows {
-                        let row = x + r * channels
-                        for c in 0..<channels { let d = Double(row[c]) - s[c]; q[c] += d * d }
+                    // Each thread takes a range of channels through all rows: every channel's sums
+                    // are added in row order, as in one thread.
+                    Parallelism.forRanges(channels, minimum: rows * channels >= 1 << 15 ? 2 : .max) { cs in
+                        for r in 0..<rows { let row = x + r * channels; for c in cs { s[c] += Double(row[c]) } }
+                        for c in cs { s[c] /= Double(rows) }
+                        for r in 0..<rows {
+                            let row = x + r * channels
+                            for c in cs { let d = Double(row[c]) - s[c]; q[c] += d * d }
+                        }
                     }
                 }
             }
@@ -93,18 +97,21 @@ struct BatchNormalizationLayer: NeuralLayer {
                     // The backward pass needs the normalised values.
                     normalized.withUnsafeMutableBufferPointer { xhatBuffer in
                         let xhat = xhatBuffer.baseAddress!
-                        for r in 0..<rows {
-                            let o = r * channels
-                            for c in 0..<channels {
-                                let n = (x[o + c] - m[c]) * inv[c]
-                                xhat[o + c] = n
-                                y[o + c] = gamma[c] * n + beta[c]
+                        Parallelism.forRanges(rows, minimum: rows * channels >= 1 << 15 ? 2 : .max) { rs in
+                            for r in rs {
+                                let o = r * channels
+                                for c in 0..<channels {
+                                    let n = (x[o + c] - m[c]) * inv[c]
+                                    xhat[o + c] = n
+                                    y[o + c] = gamma[c] * n + beta[c]
+                                }
                             }
                         }
                     }
                     return
                 }
-                for r in 0..<rows {
+                Parallelism.forRanges(rows, minimum: rows * channels >= 1 << 15 ? 2 : .max) { rs in
+                for r in rs {
                     let o = r * channels
                     if channels % 8 == 0 {
                         // The same arithmetic, eight channels at a time.
@@ -122,6 +129,7 @@ struct BatchNormalizationLayer: NeuralLayer {
                         for c in 0..<channels { y[o + c] = gamma[c] * ((x[o + c] - m[c]) * inv[c]) + beta[c] }
                     }
                 }
+                }
             }
         }
     }
@@ -132,34 +140,57 @@ struct BatchNormalizationLayer: NeuralLayer {
         let dGamma = pass.gradients.baseAddress!, dBeta = dGamma + channels
         let dy = pass.outputGradient.baseAddress!
         var sumDy = [Double](repeating: 0, count: channels), sumDyXhat = [Double](repeating: 0, count: channels)
-        normalized.withUnsafeBufferPointer { xhat in
-            for r in 0..<rows {
-                let o = r * channels
-                for c in 0..<channels {
-                    sumDy[c] += Double(dy[o + c])
-                    sumDyXhat[c] += Double(dy[o + c] * xhat[o + c])
-                }
-            }
-            for c in 0..<channels {
-                dGamma[c] += Float(sumDyXhat[c])
-                dBeta[c] += Float(sumDy[c])
-            }
-            guard let dx = pass.inputGradient?.baseAddress else { return }
-            if lastForwardTrained {
-                // dx = gamma·inv/N · (N·dy − Σdy − xhat·Σ(dy·xhat)), the batch statistics depending on x.
-                for c in 0..<channels { sumDy[c] /= Double(rows); sumDyXhat[c] /= Double(rows) }
-                let meanDy = sumDy.map(Float.init), meanDyXhat = sumDyXhat.map(Float.init)
-                for r in 0..<rows {
-                    let o = r * channels
-                    for c in 0..<channels {
-                        dx[o + c] = gamma[c] * inverseDeviation[c] * (dy[o + c] - meanDy[c] - xhat[o + c] * meanDyXhat[c])
+        let channels = channels, trained = lastForwardTrained
+        let big = rows * channels >= 1 << 15
+        // After an inference-mode forward pass (tests only) there may be no normalised values kept.
+        if normalized.count < rows * channels { grow(&normalized, to: rows * channels) }
+        normalized.withUnsafeBufferPointer { xhatBuffer in
+            inverseDeviation.withUnsafeBufferPointer { invBuffer in
+            sumDy.withUnsafeMutableBufferPointer { sdBuffer in
+            sumDyXhat.withUnsafeMutableBufferPointer { sxBuffer in
+                let xhat = xhatBuffer.baseAddress!, inv = invBuffer.baseAddress!, sd = sdBuffer.baseAddress!, sx = sxBuffer.baseAddress!
+                // Per-channel sums over the rows (a range of channels per thread, rows in order).
+                Parallelism.forRanges(channels, minimum: big ? 2 : .max) { cs in
+                    for r in 0..<rows {
+                        let o = r * channels
+                        for c in cs {
+                            sd[c] += Double(dy[o + c])
+                            sx[c] += Double(dy[o + c] * xhat[o + c])
+                        }
                     }
                 }
-            } else {
-                for r in 0..<rows {
-                    let o = r * channels
-                    for c in 0..<channels { dx[o + c] = gamma[c] * inverseDeviation[c] * dy[o + c] }
+                for c in 0..<channels {
+                    dGamma[c] += Float(sx[c])
+                    dBeta[c] += Float(sd[c])
                 }
+                guard let dx = pass.inputGradient?.baseAddress else { return }
+                if trained {
+                    // dx = gamma·inv/N · (N·dy − Σdy − xhat·Σ(dy·xhat)), the batch statistics depending on x.
+                    for c in 0..<channels { sd[c] /= Double(rows); sx[c] /= Double(rows) }
+                    let meanDy = (0..<channels).map { Float(sd[$0]) }, meanDyXhat = (0..<channels).map { Float(sx[$0]) }
+                    meanDy.withUnsafeBufferPointer { mdBuffer in
+                        meanDyXhat.withUnsafeBufferPointer { mxBuffer in
+                            let md = mdBuffer.baseAddress!, mx = mxBuffer.baseAddress!
+                            Parallelism.forRanges(rows, minimum: big ? 2 : .max) { rs in
+                                for r in rs {
+                                    let o = r * channels
+                                    for c in 0..<channels {
+                                        dx[o + c] = gamma[c] * inv[c] * (dy[o + c] - md[c] - xhat[o + c] * mx[c])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    Parallelism.forRanges(rows, minimum: big ? 2 : .max) { rs in
+                        for r in rs {
+                            let o = r * channels
+                            for c in 0..<channels { dx[o + c] = gamma[c] * inv[c] * dy[o + c] }
+                        }
+                    }
+                }
+            }
+            }
             }
         }
     }

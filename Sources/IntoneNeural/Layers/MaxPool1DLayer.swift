@@ -48,7 +48,9 @@ struct MaxPool1DLayer: NeuralLayer {
         argmax.withUnsafeMutableBufferPointer { bestBuffer in
             // Only training records where each maximum was (inference leaves `argmax` empty).
             let best = bestBuffer.baseAddress ?? UnsafeMutablePointer<Int32>(bitPattern: MemoryLayout<Int32>.alignment)!
-            for b in 0..<pass.batch {
+            let (steps, outSteps, stride, padLeft, poolSize) = (steps, outSteps, stride, padLeft, poolSize)
+            Parallelism.forRanges(pass.batch, minimum: 2) { samples in
+            for b in samples {
                 let sample = x + b * steps * channels
                 for t in 0..<outSteps {
                     let first = max(t * stride - padLeft, 0)
@@ -75,19 +77,25 @@ struct MaxPool1DLayer: NeuralLayer {
                     }
                 }
             }
+            }
         }
     }
 
     mutating func backward(_ pass: BackwardPass) {
-        guard let dx = pass.inputGradient else { return }
-        dx.update(repeating: 0)
-        let dy = pass.outputGradient
-        argmax.withUnsafeBufferPointer { best in
-            for b in 0..<pass.batch {
-                for t in 0..<outSteps {
-                    let o = (b * outSteps + t) * channels
-                    for c in 0..<channels {
-                        dx[(b * steps + Int(best[o + c])) * channels + c] += dy[o + c]
+        guard let dx = pass.inputGradient?.baseAddress else { return }
+        let dy = pass.outputGradient.baseAddress!
+        let (steps, outSteps, channels) = (steps, outSteps, channels)
+        argmax.withUnsafeBufferPointer { bestBuffer in
+            let best = bestBuffer.baseAddress!
+            // Samples are independent: each one's input gradient is zeroed and filled on its own.
+            Parallelism.forRanges(pass.batch, minimum: 2) { samples in
+                for b in samples {
+                    (dx + b * steps * channels).update(repeating: 0, count: steps * channels)
+                    for t in 0..<outSteps {
+                        let o = (b * outSteps + t) * channels
+                        for c in 0..<channels {
+                            dx[(b * steps + Int(best[o + c])) * channels + c] += dy[o + c]
+                        }
                     }
                 }
             }

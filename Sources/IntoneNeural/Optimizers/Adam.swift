@@ -34,13 +34,16 @@ public struct Adam: Optimizer, Equatable, Codable {
         let b1 = beta1, b2 = beta2, eps = epsilon
         slots.withUnsafeMutableBufferPointer { s in
             let m = s.baseAddress!, v = m + n
-            gradients.withUnsafeBufferPointer { g in
-                parameters.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<n {
-                        let gi = g[i]
-                        m[i] += (gi - m[i]) * (1 - b1)
-                        v[i] += (gi * gi - v[i]) * (1 - b2)
-                        p[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
+            gradients.withUnsafeBufferPointer { gb in
+                parameters.withUnsafeMutableBufferPointer { pb in
+                    let g = gb.baseAddress!, p = pb.baseAddress!
+                    Parallelism.forRanges(n) { range in
+                        for i in range {
+                            let gi = g[i]
+                            m[i] += (gi - m[i]) * (1 - b1)
+                            v[i] += (gi * gi - v[i]) * (1 - b2)
+                            p[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
+                        }
                     }
                 }
             }

@@ -32,9 +32,11 @@ public struct RMSprop: Optimizer, Equatable, Codable {
         let averageSlot = mu > 0 ? 2 : 1
         slots.withUnsafeMutableBufferPointer { s in
             let v = s.baseAddress!, m = v + n, a = v + averageSlot * n
-            gradients.withUnsafeBufferPointer { g in
-                parameters.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<n {
+            gradients.withUnsafeBufferPointer { gb in
+                parameters.withUnsafeMutableBufferPointer { pb in
+                    let g = gb.baseAddress!, p = pb.baseAddress!
+                    Parallelism.forRanges(n) { range in
+                    for i in range {
                         let gi = g[i]
                         v[i] = rho * v[i] + (1 - rho) * (gi * gi)
                         let denominator: Float
@@ -51,6 +53,7 @@ public struct RMSprop: Optimizer, Equatable, Codable {
                         } else {
                             p[i] -= increment
                         }
+                    }
                     }
                 }
             }
