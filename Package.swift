@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
         .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
-        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats"]),
+        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneFormats"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneSweep", "IntoneNeural"]),

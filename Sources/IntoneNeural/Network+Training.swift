@@ -53,14 +53,45 @@ extension Network {
         var start = 0
         while start < n {
             let batch = min(step, n - start)
-            inputs.values.withUnsafeBufferPointer { x in
-                forward(UnsafeBufferPointer(rebasing: x[(start * size)..<((start + batch) * size)]), batch: batch, training: false)
+            let at = inputs.values.withUnsafeBufferPointer { x in
+                inferenceForward(UnsafeBufferPointer(rebasing: x[(start * size)..<((start + batch) * size)]), batch: batch)
             }
-            let o = offsets(batch: batch)
-            for i in 0..<(batch * classCount) { out[start * classCount + i] = activations[o[layers.count] + i] }
+            for i in 0..<(batch * classCount) { out[start * classCount + i] = inferenceArena[at + i] }
             start += batch
         }
         return Tensor(shape: [n, classCount], values: out)
+    }
+
+    /// Runs the layers in inference mode through two alternating buffers (nothing is kept for a
+    /// backward pass, so memory is two layers' outputs, not all of them); returns where in
+    /// `inferenceArena` the last layer's output is.
+    mutating func inferenceForward(_ input: UnsafeBufferPointer<Float>, batch: Int) -> Int {
+        let slot = (sampleSizes.max() ?? 0) * batch
+        if inferenceArena.count < 2 * slot { inferenceArena = [Float](repeating: 0, count: 2 * slot) }
+        if batch > reservedBatch.inference {
+            for i in layers.indices { layers[i].reserve(batch: batch, training: false) }
+            reservedBatch.inference = batch
+        }
+        var current = 0
+        let sizes = sampleSizes, ranges = (parameterRanges, stateRanges)
+        inferenceArena.withUnsafeMutableBufferPointer { arena in
+            _ = UnsafeMutableBufferPointer(rebasing: arena[0..<input.count]).update(fromContentsOf: input)
+            parameters.withUnsafeBufferPointer { params in
+                state.withUnsafeMutableBufferPointer { st in
+                    for i in layers.indices {
+                        let source = current * slot, target = (1 - current) * slot
+                        let pass = ForwardPass(batch: batch, training: false,
+                                               parameters: UnsafeBufferPointer(rebasing: params[ranges.0[i]]),
+                                               state: UnsafeMutableBufferPointer(rebasing: st[ranges.1[i]]))
+                        layers[i].forward(UnsafeBufferPointer(rebasing: arena[source..<(source + sizes[i] * batch)]),
+                                          into: UnsafeMutableBufferPointer(rebasing: arena[target..<(target + sizes[i + 1] * batch)]),
+                                          pass: pass, random: &dropoutRandom)
+                        current = 1 - current
+                    }
+                }
+            }
+        }
+        return current * slot
     }
 
     /// Loss and correct count over `inputs` in inference mode, as Keras's `evaluate` / `val_loss`

@@ -45,6 +45,8 @@ public struct Network: Sendable {
     /// Activations of the last forward pass, laid out by `offsets(batch:)`; `deltas` their gradients.
     var activations: [Float] = []
     var deltas: [Float] = []
+    /// Inference's two alternating layer-output buffers (see `inferenceForward`).
+    var inferenceArena: [Float] = []
     /// Largest batch the layers' scratch is sized for, for inference and for training.
     var reservedBatch = (inference: 0, training: 0)
 
@@ -53,7 +55,10 @@ public struct Network: Sendable {
     ///
     /// - Throws: `NeuralError.invalidLayer` when a layer cannot take its input shape or its settings are
     ///   out of range; `.lastLayerNotSoftmax` unless the last layer is a softmax over a `[classes]` output.
-    public init(inputShape: [Int], layers specs: [LayerSpec], seed: UInt64) throws(NeuralError) {
+    ///
+    /// `initialize: false` leaves every variable zero, for a network whose weights are loaded next
+    /// (`loadWeights`): a large model then skips drawing millions of random numbers it would discard.
+    public init(inputShape: [Int], layers specs: [LayerSpec], seed: UInt64, initialize: Bool = true) throws(NeuralError) {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw NeuralError.invalidLayer(index: 0, name: "input", reason: "input shape \(inputShape) is empty")
         }
@@ -102,7 +107,7 @@ public struct Network: Sendable {
         gradients = []   // allocated by the first training pass: inference never needs it
         state = [Float](repeating: 0, count: s)
         dropoutRandom = SeededRandom(seed: seed, stream: "dropout")
-        for v in variables {
+        for v in variables where initialize {
             let spec = layers[v.layerIndex].parameterSpecs.first { "\(layers[v.layerIndex].name)/\($0.name)" == v.name }
                 ?? layers[v.layerIndex].stateSpecs.first { "\(layers[v.layerIndex].name)/\($0.name)" == v.name }!
             var random = SeededRandom(seed: seed, stream: "init/\(v.name)")

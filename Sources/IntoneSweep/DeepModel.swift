@@ -50,6 +50,48 @@ public struct DeepPredictor: Sendable {
         self.frames = frames
     }
 
+    /// The same predictor for inference only: each batch normalisation that directly follows a named
+    /// Conv1D or Dense (without an activation of its own) folded into that layer's kernel and bias —
+    /// in inference mode it is a per-channel affine map, `γ (x − μ) / √(σ² + ε) + β` — so scoring
+    /// skips a pass over the largest activations. Equal to this one up to float rounding; nil when
+    /// there is nothing to fold. (A folded predictor has no batch-norm layers: do not train it.)
+    public func foldedForInference() -> DeepPredictor? {
+        var weights = network.namedWeights()
+        guard let specs = Self.foldBatchNormalization(&weights, layers: layers), var net = try? Network(inputShape: network.inputShape, layers: specs, seed: 0, initialize: false),
+              (try? net.loadWeights(weights)) != nil else { return nil }
+        return DeepPredictor(network: net, layers: specs, normalizer: normalizer, layout: layout, frames: frames)
+    }
+
+    /// Folds the batch normalisations of `layers` into `weights` (Keras names); returns the layers
+    /// without them, or nil when there is nothing to fold or a weight is missing.
+    static func foldBatchNormalization(_ weights: inout [String: Tensor], layers: [LayerSpec]) -> [LayerSpec]? {
+        var kept: [LayerSpec] = []
+        var folded = 0
+        for spec in layers {
+            guard case .batchNormalization(_, let epsilon) = spec.kind, let bn = spec.name, let previous = kept.last, let target = previous.name,
+                  previous.activation == nil else {
+                kept.append(spec)
+                continue
+            }
+            switch previous.kind {
+            case .conv1D, .dense: break
+            default: kept.append(spec); continue
+            }
+            guard let kernel = weights[target + "/kernel"], let bias = weights[target + "/bias"], let gamma = weights[bn + "/gamma"],
+                  let beta = weights[bn + "/beta"], let mean = weights[bn + "/moving_mean"], let variance = weights[bn + "/moving_variance"],
+                  let f = kernel.shape.last, bias.values.count == f, gamma.values.count == f else { return nil }
+            let scale = (0..<f).map { Double(gamma.values[$0]) / (Double(variance.values[$0]) + Double(epsilon)).squareRoot() }
+            var k = kernel.values
+            for i in k.indices { k[i] = Float(Double(k[i]) * scale[i % f]) }
+            let b = (0..<f).map { Float((Double(bias.values[$0]) - Double(mean.values[$0])) * scale[$0] + Double(beta.values[$0])) }
+            weights[target + "/kernel"] = Tensor(shape: kernel.shape, values: k)
+            weights[target + "/bias"] = Tensor(shape: bias.shape, values: b)
+            for v in ["gamma", "beta", "moving_mean", "moving_variance"] { weights[bn + "/" + v] = nil }
+            folded += 1
+        }
+        return folded > 0 ? kept : nil
+    }
+
     /// The network input for `matrices`, `[count] + inputShape`.
     public func inputs(_ matrices: [FeatureMatrix]) -> Tensor {
         let size = frames * normalizer.mean.count
@@ -58,13 +100,13 @@ public struct DeepPredictor: Sendable {
         return Tensor(shape: [matrices.count] + network.inputShape, values: values)
     }
 
-    /// Class probabilities (inference mode), one row per matrix, 8 at a time.
+    /// Class probabilities (inference mode), one row per matrix, 32 at a time.
     public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
         // A network's scratch memory grows to its largest batch and is kept: each thread borrows a
         // copy from the pool instead of allocating a fresh one per call.
         var net = spare.take() ?? network
         defer { spare.give(net) }
-        guard let p = try? net.predictProbabilities(inputs(matrices), batchSize: 8) else { return [] }
+        guard let p = try? net.predictProbabilities(inputs(matrices), batchSize: 32) else { return [] }
         let k = net.classCount
         return (0..<matrices.count).map { i in (0..<k).map { Double(p.values[i * k + $0]) } }
     }
@@ -135,15 +177,19 @@ extension ModelArchive {
             throw SweepError("\(path)/model.json is unreadable (\(error))")
         }
         guard d.format == 1 else { throw SweepError("\(path): model format \(d.format) is newer than this intone understands (1)") }
-        let specs = try d.network.layers.map { l throws(SweepError) in try l.spec() }
+        var specs = try d.network.layers.map { l throws(SweepError) in try l.spec() }
         do {
-            var network = try Network(inputShape: d.network.inputShape, layers: specs, seed: 0)
             var weights: [String: Tensor] = [:]
             for (name, file) in d.arrays {
                 let array = try NPYFile.read(path: path + "/" + file)
                 weights[name] = Tensor(shape: array.shape, values: array.values)
             }
+            // A loaded model only predicts: batch normalisation is folded away before the network is
+            // built, so no second copy of the weights is ever held.
+            if let folded = DeepPredictor.foldBatchNormalization(&weights, layers: specs) { specs = folded }
+            var network = try Network(inputShape: d.network.inputShape, layers: specs, seed: 0, initialize: false)
             try network.loadWeights(weights)
+            weights = [:]
             let mean = try NPYFile.read(path: path + "/" + (d.normalizer["mean"] ?? "normalizer_mean.npy")).values
             let std = try NPYFile.read(path: path + "/" + (d.normalizer["std"] ?? "normalizer_std.npy")).values
             guard mean.count == std.count, !mean.isEmpty else { throw SweepError("\(path): the normaliser's mean and std differ in length") }

@@ -48,7 +48,20 @@ struct Conv1DLayer: NeuralLayer {
     }
 
     mutating func reserve(batch: Int, training: Bool) {
-        grow(&columns, to: batch * outSteps * patch)
+        if training || channels < 16 {
+            grow(&columns, to: batch * outSteps * patch)
+        } else {
+            // Inference in place needs room only for one sample's padded windows and their products.
+            let (first, end) = interiorSteps
+            grow(&columns, to: (outSteps - (end - first)) * (patch + filters))
+        }
+    }
+
+    /// Output steps whose window needs no padding: `first ..< end`.
+    var interiorSteps: (Int, Int) {
+        let first = min(outSteps, (padLeft + stride - 1) / stride)
+        let last = steps - kernelSize + padLeft >= 0 ? (steps - kernelSize + padLeft) / stride + 1 : 0
+        return (first, max(first, min(outSteps, last)))
     }
 
     mutating func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
@@ -68,9 +81,7 @@ struct Conv1DLayer: NeuralLayer {
             // (input shifted by j steps) · kernel[j], each product reading the input in place
             // (row stride `stride · channels`); only output steps whose window reaches into the
             // padding go through copied windows.
-            let first = min(outSteps, (padLeft + stride - 1) / stride)
-            let last = steps - kernelSize + padLeft >= 0 ? (steps - kernelSize + padLeft) / stride + 1 : 0
-            let end = max(first, min(outSteps, last))
+            let (first, end) = interiorSteps
             let x = input.baseAddress!
             columns.withUnsafeMutableBufferPointer { cols in
                 for b in 0..<pass.batch {
