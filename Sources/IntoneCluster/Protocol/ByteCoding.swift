@@ -14,19 +14,34 @@ enum ByteCoding {
 
     /// `values` as little-endian float32 bytes.
     static func floats(_ values: [Float]) -> [UInt8] {
+        #if _endian(little)
+        return values.withUnsafeBytes { Array($0) }   // already little-endian: one copy
+        #else
         var out = [UInt8]()
         out.reserveCapacity(values.count * 4)
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
         return out
+        #endif
     }
 
     /// Little-endian float32 bytes (a multiple of 4 of them) as values.
     static func floats(from bytes: ArraySlice<UInt8>) -> [Float] {
+        let n = bytes.count / 4
+        #if _endian(little)
+        // One copy of the bytes (the slice need not be aligned for floats).
+        return [Float](unsafeUninitializedCapacity: n) { out, count in
+            bytes.withUnsafeBytes { raw in
+                if n > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * 4) }
+            }
+            count = n
+        }
+        #else
         let base = bytes.startIndex
-        return (0..<(bytes.count / 4)).map { i in
+        return (0..<n).map { i in
             let o = base + 4 * i
             return Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
         }
+        #endif
     }
 
     /// Reads lengths and records from the front of `bytes`; `what` names the data in errors.

@@ -31,6 +31,11 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     private var refusedPeers = 0
     private let stopped = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now().uptimeNanoseconds
+    /// Wakes the service thread when work is submitted in this process, so it goes out at once
+    /// instead of at the next poll timeout: an inproc PUSH (used under `lock`) to a PULL in its poll set.
+    private let wakeEndpoint = "inproc://intone-coordinator-wake-\(UInt64.random(in: 0 ... .max))"
+    private var serviceContext: ZMQContext?
+    private var wakeSender: ZMQSocket?
 
     struct Batch {
         let completed: @Sendable (String, String, [[UInt8]]) -> Void
@@ -85,6 +90,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         lock.withLock {
             batch = Batch(completed: completed, abandoned: abandoned, done: done)
             outbox += core.submit(tasks, blobs: blobs, now: now)
+            wake()
         }
         let begun = Date()
         while done.wait(timeout: .now() + 0.25) == .timedOut {
@@ -109,6 +115,15 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     public func stop() {
         let wasStopping = lock.withLock { () -> Bool in let s = stopping; stopping = true; return s }
         if !wasStopping { stopped.wait() }
+    }
+
+    /// Nudges the service thread (call under `lock`).
+    private func wake() {
+        if wakeSender == nil, let context = serviceContext {
+            wakeSender = try? ZMQSocket(context: context, kind: .push)
+            if (try? wakeSender?.connect(wakeEndpoint)) == nil { wakeSender = nil }
+        }
+        try? wakeSender?.send([[1]])
     }
 
     // MARK: - Service thread
@@ -155,17 +170,27 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                 return
             }
         }
+        let waker = try? ZMQSocket(context: context, kind: .pull)
+        if let waker, (try? waker.bind(wakeEndpoint)) != nil { lock.withLock { serviceContext = context } }
         outcome.value = .success(socket.lastEndpoint)
         ready.signal()
-        let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? [])
+        let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? []) + (waker.map { [$0] } ?? [])
+        let zapIndex = zap == nil ? nil : 1
+        let metricsIndex = metricsServer == nil ? nil : 1 + (zap == nil ? 0 : 1)
+        let wakeIndex = waker == nil ? nil : pollSet.count - 1
         let interval = lock.withLock { core.configuration.heartbeatInterval }
         var lastTick = now
         while !lock.withLock({ stopping }) {
             flushOutbox(socket)
             let ready = (try? ZMQSocket.poll(pollSet, timeout: 10)) ?? []
-            if zap != nil, ready.count > 1, ready[1], let zap { authenticate(zap, allow: allow) }
-            if let metricsServer, ready.last == true {
+            func isReady(_ i: Int?) -> Bool { i.map { $0 < ready.count && ready[$0] } ?? false }
+            if isReady(zapIndex), let zap { authenticate(zap, allow: allow) }
+            if isReady(metricsIndex), let metricsServer {
                 metricsServer.serve { ClusterMetrics.prometheusText(self.status) }
+            }
+            if isReady(wakeIndex), let waker {
+                while (try? waker.receiveNow()) != nil {}
+                flushOutbox(socket)
             }
             if ready.first == true {
                 // Drain what is waiting, a bounded number at a time so ticks still happen.
@@ -193,6 +218,11 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             finishedBatch?.done.signal()
         }
         flushOutbox(socket)
+        // The waking socket belongs to this thread's context: close it before the context goes.
+        lock.withLock {
+            wakeSender = nil
+            serviceContext = nil
+        }
         stopped.signal()
     }
 
