@@ -57,6 +57,22 @@ final class NetworkNamespaces {
         }
     }
 
+    /// Limits every veth link, both directions, to `rate` (a `tc` rate such as `1gbit`) with a token
+    /// bucket filter, as a slower network between hosts would.
+    func limitBandwidth(rate: String) throws {
+        for (i, worker) in workers.enumerated() {
+            for (ns, dev) in [(coordinator, "c-w\(i + 1)"), (worker, "w\(i + 1)-c")] {
+                try Self.ip(["-n", ns, "link", "show", dev])   // fails clearly if the device is missing
+                try Self.tc(in: ns, ["qdisc", "add", "dev", dev, "root", "tbf", "rate", rate, "burst", "256kb", "latency", "100ms"])
+            }
+        }
+    }
+
+    /// Runs `tc ARGS` inside namespace `ns`.
+    static func tc(in ns: String, _ arguments: [String]) throws {
+        _ = try ip(["netns", "exec", ns, "/usr/sbin/tc"] + arguments)
+    }
+
     /// Deletes the namespaces (their veth pairs go with them). Safe to call more than once. Kill the
     /// processes running inside first: a namespace lives on, unnamed, while a process is in it.
     func cleanup() {
