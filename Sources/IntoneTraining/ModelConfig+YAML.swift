@@ -1,5 +1,6 @@
 import Foundation
 import IntoneNeural
+import IntoneSweep
 import Yams
 
 /// A config file that cannot be used: the file, the line when known, and what is wrong.
@@ -33,7 +34,7 @@ extension ModelConfig {
         let reader = ConfigReader(file: file)
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ModelConfigError(file: file, line: ConfigReader.line(error), reason: "not valid YAML (\(ConfigReader.reason(error)))")
+            throw ModelConfigError(file: file, line: SweepSpec.yamlLine(error), reason: "not valid YAML (\(SweepSpec.yamlReason(error)))")
         } catch {
             throw ModelConfigError(file: file, line: nil, reason: "not valid YAML (\(error))")
         }
@@ -156,19 +157,5 @@ struct ConfigReader {
             throw fail(node, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return v
-    }
-
-    static func line(_ error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return nil
-        }
-    }
-
-    static func reason(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return "\(error)"
-        }
     }
 }
