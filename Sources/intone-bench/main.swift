@@ -49,6 +49,11 @@ case "cluster":
                                     rounds: Int(option("--rounds", default: "3"))!)
     try ClusterBenchmark.efficiency(tasks: Int(option("--sleep-tasks", default: "2000"))!, milliseconds: Int(option("--sleep-ms", default: "20"))!,
                                     workers: Int(option("--sleep-workers", default: "8"))!)
+case "exchange":
+    let sizes = option("--sizes", default: "1,4,16,64").split(separator: ",").compactMap { Int($0) }
+    for n in option("--workers", default: "1,2").split(separator: ",").compactMap({ Int($0) }) {
+        try ClusterBenchmark.exchange(sizesMB: sizes, workers: n, rounds: Int(option("--rounds", default: "3"))!)
+    }
 case "make-call":
     let from = option("--from", default: ""), out = option("--out", default: "")
     if from.isEmpty || out.isEmpty { fail("make-call needs --from FILE and --out FILE") }
@@ -67,5 +72,5 @@ case "make-call":
 case "cluster-worker":
     ClusterBenchmark.worker(connect: option("--connect", default: ""), jobs: Int(option("--jobs", default: "1"))!, name: option("--name", default: "w"))
 default:
-    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N] | stream [--minutes M] [--dir DIR] | cluster [--tasks N] [--workers N]")
+    fail("usage: intone-bench make-clips --out DIR [--count N] [--rate HZ] [--seconds S] | features DIR [--passes N] | stream [--minutes M] [--dir DIR] | cluster [--tasks N] [--workers N] | exchange [--sizes 1,4,16,64] [--workers 1,2] [--rounds N]")
 }
