@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SHA-256 for content hashes (BoringSSL's, with the CPU's SHA instructions where present).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries (Debian packages)
@@ -47,7 +49,7 @@ let package = Package(
         .target(name: "IntoneRandom"),
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
-        .target(name: "IntoneFormats"),
+        .target(name: "IntoneFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IntoneEngine"),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
