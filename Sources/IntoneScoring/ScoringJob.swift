@@ -41,6 +41,8 @@ public struct ScoringJob: Sendable {
     public var chunksPerRemoteUnit = 4
     /// Also draw each call's timeline as `OUT/timelines/<call>[_ch<n>].svg`.
     public var timelines = false
+    /// The model at `modelPath` when the caller has already loaded it (else `run` loads it).
+    public var model: LoadedModel?
 
     public init(modelPath: String, outDirectory: String, parameters: ScoringParameters, remote: (any RemoteCallScorer)? = nil) {
         self.modelPath = modelPath
@@ -63,7 +65,11 @@ public struct ScoringJob: Sendable {
 
     public func run(inputs: [String], jobs: Int, progress: Progress? = nil) throws(ScoringError) -> Summary {
         let model: LoadedModel
-        do { model = try ModelArchive.load(path: modelPath) } catch { throw ScoringError(file: modelPath, reason: error.description) }
+        if let loaded = self.model {
+            model = loaded
+        } else {
+            do { model = try ModelArchive.load(path: modelPath) } catch { throw ScoringError(file: modelPath, reason: error.description) }
+        }
         let scorer = try CallScorer(model: model, parameters: parameters)
         let digest = Self.modelDigest(modelPath)
         let fm = FileManager.default

@@ -206,12 +206,3 @@ extension ModelArchive {
     }
 }
 
-/// Copies of a network with their scratch memory, lent to one thread at a time.
-final class NetworkPool: @unchecked Sendable {
-    // @unchecked Sendable: `networks` is only touched under `lock`.
-    private var networks: [Network] = []
-    private let lock = NSLock()
-
-    func take() -> Network? { lock.withLock { networks.popLast() } }
-    func give(_ n: Network) { lock.withLock { if networks.count < 8 { networks.append(n) } } }
-}

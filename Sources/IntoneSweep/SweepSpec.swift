@@ -88,8 +88,9 @@ public enum Scoring: String, Equatable, Sendable, Codable, CaseIterable {
     }
 }
 
-/// A spec that cannot be used: the file, the line and the reason.
-public struct SweepSpecError: Error, Equatable, Sendable, CustomStringConvertible {
+/// A YAML file (a sweep spec, a model config) that cannot be used: the file, the line when known,
+/// and what is wrong, printed `file:line: reason`.
+public struct ConfigFileError: Error, Equatable, Sendable, CustomStringConvertible {
     public let file: String
     public let line: Int?
     public let reason: String
@@ -102,3 +103,6 @@ public struct SweepSpecError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String { line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)" }
 }
+
+/// A sweep spec that cannot be used.
+public typealias SweepSpecError = ConfigFileError

@@ -3,20 +3,8 @@ import IntoneNeural
 import IntoneSweep
 import Yams
 
-/// A config file that cannot be used: the file, the line when known, and what is wrong.
-public struct ModelConfigError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let file: String
-    public let line: Int?
-    public let reason: String
-
-    public init(file: String, line: Int?, reason: String) {
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String { line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)" }
-}
+/// A model config that cannot be used (`file:line: reason`).
+public typealias ModelConfigError = ConfigFileError
 
 extension ModelConfig {
     /// Reads a config file.

@@ -4,9 +4,9 @@ import IntoneNeural
 /// data/models/*.yaml and docs/TRAINING.md). The knobs mirror the original Keras tool's: conv
 /// blocks with a starting filter count that doubles, kernel 5, pool 5; LSTM layers; dense layers
 /// with a starting width that halves; dropout; the optimizer, epochs and batch size.
-public struct ModelConfig: Codable, Equatable, Sendable {
+public struct ModelConfig: Equatable, Sendable {
     /// How a clip's MFCC matrix (coefficients × frames) becomes the network's input.
-    public enum InputLayout: String, Codable, Sendable, CaseIterable {
+    public enum InputLayout: String, Sendable, CaseIterable {
         /// `[frames, coefficients]`: convolution over time with the coefficients as channels.
         case frames
         /// `[frames · coefficients, 1]`: the sequence flattened frame by frame into one long
@@ -15,7 +15,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// Activations the config can name.
-    public enum ActivationName: String, Codable, Sendable, CaseIterable {
+    public enum ActivationName: String, Sendable, CaseIterable {
         case relu, elu
         case leakyReLU = "leaky_relu"
 
@@ -29,12 +29,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// The optimizers.
-    public enum OptimizerName: String, Codable, Sendable, CaseIterable {
+    public enum OptimizerName: String, Sendable, CaseIterable {
         case rmsprop, adam, sgd
     }
 
     /// Convolution blocks: Conv1D → [BatchNormalization] → activation → MaxPool1D → [Dropout].
-    public struct Convolution: Codable, Equatable, Sendable {
+    public struct Convolution: Equatable, Sendable {
         public var layers = 2
         /// Filters of the first block; each next block doubles them.
         public var filters = 64
@@ -45,21 +45,17 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         public var activation: ActivationName = .leakyReLU
 
         public init() {}
-        enum CodingKeys: String, CodingKey {
-            case layers, filters, padding, activation
-            case kernelSize = "kernel_size", poolSize = "pool_size", batchNorm = "batch_norm"
-        }
     }
 
     /// LSTM layers after the convolutions (all but the last return sequences).
-    public struct Recurrent: Codable, Equatable, Sendable {
+    public struct Recurrent: Equatable, Sendable {
         public var layers = 0
         public var units = 64
         public init() {}
     }
 
     /// Dense layers before the softmax: the first has `units`, each next one half as many.
-    public struct Dense: Codable, Equatable, Sendable {
+    public struct Dense: Equatable, Sendable {
         public var layers = 1
         public var units = 128
         public var activation: ActivationName = .elu
@@ -67,22 +63,20 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// Keras's ReduceLROnPlateau on `val_loss`.
-    public struct ReduceLR: Codable, Equatable, Sendable {
+    public struct ReduceLR: Equatable, Sendable {
         public var factor = 0.5
         public var patience = 5
         public var minDelta = 1e-4
         public var minLR = 1e-5
         public init() {}
-        enum CodingKeys: String, CodingKey { case factor, patience, minDelta = "min_delta", minLR = "min_lr" }
     }
 
     /// Keras's EarlyStopping on `val_loss`. (The model kept is always the epoch with the best
     /// validation accuracy, as `ModelCheckpoint(save_best_only=True)` keeps it.)
-    public struct EarlyStop: Codable, Equatable, Sendable {
+    public struct EarlyStop: Equatable, Sendable {
         public var patience = 15
         public var minDelta = 0.0
         public init() {}
-        enum CodingKeys: String, CodingKey { case patience, minDelta = "min_delta" }
     }
 
     /// A name for the run's reports.
@@ -113,10 +107,4 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case name, input, frames, conv, lstm, dense, dropout, optimizer, momentum, epochs, seed
-        case globalPooling = "global_pooling", learningRate = "learning_rate", batchSize = "batch_size"
-        case classWeights = "class_weights", reduceLR = "reduce_lr", earlyStopping = "early_stopping"
-    }
 }

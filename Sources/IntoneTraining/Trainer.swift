@@ -20,8 +20,6 @@ public struct TrainingOutcome: Sendable {
     public var bestEpoch: Int
     /// Whether early stopping ended the run before `epochs`.
     public var stoppedEarly: Bool
-    /// Epochs run in this process (0 when a finished run was only reloaded).
-    public var epochsRunHere: Int
 }
 
 /// The training loop, Keras's `fit` with its callbacks: each epoch shuffles the training split
@@ -118,7 +116,6 @@ public struct Trainer: Sendable {
         let weights = classWeights()
         let n = data.train.count, batchSize = config.batchSize
         let batches = (n + batchSize - 1) / batchSize
-        var ranHere = 0
         while history.count < config.epochs && !stopped {
             let e = history.count
             let began = Date()
@@ -165,7 +162,6 @@ public struct Trainer: Sendable {
                 if let newRate = r.epochEnded(value: record.valLoss, learningRate: optimizer.learningRate) { optimizer.learningRate = newRate }
                 reduce = r
             }
-            ranHere += 1
             if let folder = checkpointFolder {
                 var c = TrainingCheckpoint(configText: configText, epochsDone: history.count, history: history, optimizer: optimizer,
                                            reduceLR: reduce, earlyStopping: early, best: best, stopped: stopped)
@@ -179,7 +175,7 @@ public struct Trainer: Sendable {
         net.parameters = bestParameters
         net.state = bestState
         return TrainingOutcome(network: net, history: history, bestEpoch: (best.bestEpoch ?? 0) + 1,
-                               stoppedEarly: stopped && history.count < config.epochs, epochsRunHere: ranHere)
+                               stoppedEarly: stopped && history.count < config.epochs)
     }
 
     /// Loss and accuracy over `examples` in inference mode, a batch at a time.

@@ -97,6 +97,7 @@ struct ScoreCommand: ParsableCommand {
                                                        sharedPath: sharedPath || placement.localWorkers != nil) }
         var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
         job.timelines = timelines
+        job.model = loaded
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
         let started = Date()
         let summary: ScoringJob.Summary

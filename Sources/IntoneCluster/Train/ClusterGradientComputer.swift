@@ -83,7 +83,8 @@ public struct ClusterGradientComputer: GradientComputer {
             throw TrainingError("cluster: \(error)")
         }
         var parts: [ShardGradients] = []
-        for s in 0..<shards where lookup.values.contains(s) {
+        let submitted = Set(lookup.values)
+        for s in 0..<shards where submitted.contains(s) {
             switch results.get(s) {
             case .success(let r)?: parts.append(r)
             case .failure(let e)?: throw e
@@ -96,7 +97,7 @@ public struct ClusterGradientComputer: GradientComputer {
     /// The worker's side: builds the network from the config once, loads the step's parameters and
     /// state, and computes its shard.
     public static func workerHandler() -> WorkerShell.Handler {
-        let networks = NetworkShelf()
+        let networks = NetworkPool()
         return { text, blobs in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == "gradients" else { throw ClusterError("unreadable gradient task") }
             guard blobs.count == 2 else { throw ClusterError("a gradient task arrived without its parameters and inputs") }
@@ -127,18 +128,3 @@ public struct ClusterGradientComputer: GradientComputer {
     }
 }
 
-/// Networks (with their scratch memory) kept between tasks, by config, one per pool thread at most.
-final class NetworkShelf: @unchecked Sendable {
-    // @unchecked Sendable: `shelf` is only touched under `lock`.
-    private var shelf: [String: [Network]] = [:]
-    private let lock = NSLock()
-
-    func take(_ key: String) -> Network? { lock.withLock { shelf[key]?.popLast() } }
-    func give(_ network: Network, _ key: String) {
-        lock.withLock {
-            // Keep the networks of one config only: a worker serves one training run at a time.
-            if shelf[key] == nil { shelf = [:] }
-            if shelf[key, default: []].count < 8 { shelf[key, default: []].append(network) }
-        }
-    }
-}
