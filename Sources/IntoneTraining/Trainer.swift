@@ -42,6 +42,8 @@ public struct Trainer: Sendable {
     public var shards = 1
     /// Where shards are computed; nil: in this process.
     public var computer: (any GradientComputer)?
+    /// Where whole epochs run on replicas (ring allreduce among workers); tried before `computer`.
+    public var replicas: (any ReplicaEpochRunner)?
 
     public init(config: ModelConfig, configText: String, data: SequenceData, checkpointFolder: String?) {
         self.config = config
@@ -116,14 +118,29 @@ public struct Trainer: Sendable {
         let weights = classWeights()
         let n = data.train.count, batchSize = config.batchSize
         let batches = (n + batchSize - 1) / batchSize
+        var useReplicas = replicas != nil
         while history.count < config.epochs && !stopped {
             let e = history.count
             let began = Date()
             let lr = optimizer.learningRate
-            var shuffle = SeededRandom(seed: config.seed, stream: "shuffle/epoch/\(e)")
-            let order = shuffle.shuffled(Array(0..<n))
+            let order = Self.epochOrder(seed: config.seed, epoch: e, count: n)
             var lossSum = 0.0, correct = 0
-            for b in 0..<batches {
+            var replicated: ReplicaEpochEnd?
+            if useReplicas, let replicas {
+                replicated = try replicas.runEpoch(ReplicaEpochStart(network: net, optimizer: optimizer, epoch: e, configText: configText, data: data,
+                                                                     batchSize: batchSize, shards: shards, seed: config.seed, classWeights: weights))
+                if let r = replicated {
+                    net.parameters = r.parameters
+                    net.state = r.state
+                    optimizer = r.optimizer
+                    lossSum = r.lossSum
+                    correct = r.correct
+                    batchEnded(batches, batches)
+                } else {
+                    useReplicas = false
+                }
+            }
+            for b in 0..<batches where replicated == nil {
                 let examples = order[(b * batchSize)..<min(n, (b + 1) * batchSize)].map { data.train[$0] }
                 let x: Tensor
                 do { x = try data.batch(examples) } catch { throw TrainingError(error.description) }
@@ -146,9 +163,12 @@ public struct Trainer: Sendable {
                 batchEnded(b + 1, batches)
             }
             let validation = try evaluate(&net, data.validation)
-            let record = EpochRecord(epoch: e + 1, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n),
+            var record = EpochRecord(epoch: e + 1, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n),
                                      valLoss: validation.loss, valAccuracy: validation.accuracy, lr: Double(lr),
                                      seconds: Date().timeIntervalSince(began))
+            record.computeSeconds = replicated?.computeSeconds
+            record.communicationSeconds = replicated?.communicationSeconds
+            record.replicas = replicated?.replicas
             history.append(record)
             if best.epochEnded(e, value: record.valAccuracy) {
                 bestParameters = net.parameters
@@ -176,6 +196,12 @@ public struct Trainer: Sendable {
         net.state = bestState
         return TrainingOutcome(network: net, history: history, bestEpoch: (best.bestEpoch ?? 0) + 1,
                                stoppedEarly: stopped && history.count < config.epochs)
+    }
+
+    /// The order of the training examples in epoch `epoch` (0-based): a seeded shuffle.
+    public static func epochOrder(seed: UInt64, epoch: Int, count: Int) -> [Int] {
+        var shuffle = SeededRandom(seed: seed, stream: "shuffle/epoch/\(epoch)")
+        return shuffle.shuffled(Array(0..<count))
     }
 
     /// Loss and accuracy over `examples` in inference mode, a batch at a time.

@@ -15,10 +15,26 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var lr: Double
     /// Wall-clock seconds of the epoch (training and validation).
     public var seconds: Double
+    /// Data-parallel epochs on replicas: the slowest replica's seconds computing (gradients and
+    /// optimizer steps) and exchanging (allreduce and agreement checks), and how many replicas ran.
+    public var computeSeconds: Double?
+    public var communicationSeconds: Double?
+    public var replicas: Int?
 
     enum CodingKeys: String, CodingKey {
-        case epoch, loss, accuracy, lr, seconds
+        case epoch, loss, accuracy, lr, seconds, replicas
         case valLoss = "val_loss", valAccuracy = "val_accuracy"
+        case computeSeconds = "compute_seconds", communicationSeconds = "communication_seconds"
+    }
+
+    public init(epoch: Int, loss: Double, accuracy: Double, valLoss: Double, valAccuracy: Double, lr: Double, seconds: Double) {
+        self.epoch = epoch
+        self.loss = loss
+        self.accuracy = accuracy
+        self.valLoss = valLoss
+        self.valAccuracy = valAccuracy
+        self.lr = lr
+        self.seconds = seconds
     }
 
     /// `history.csv`: one row per epoch. Seconds are left out so two runs with the same seed give

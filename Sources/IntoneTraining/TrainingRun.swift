@@ -25,6 +25,8 @@ public struct TrainingRun: Sendable {
     /// Shards per global batch (data-parallel training) and where they are computed.
     public var shards = 1
     public var computer: (any GradientComputer)?
+    /// Where whole epochs run on replicas exchanging among themselves (ring allreduce), if anywhere.
+    public var replicas: (any ReplicaEpochRunner)?
 
     public init(config: ModelConfig, configText: String, storePath: String, runDirectory: String) {
         self.config = config
@@ -79,6 +81,7 @@ public struct TrainingRun: Sendable {
         var trainer = Trainer(config: config, configText: configText, data: data, checkpointFolder: runDirectory + "/checkpoint")
         trainer.shards = shards
         trainer.computer = computer
+        trainer.replicas = replicas
         let outcome = try trainer.train(epochEnded: { record in
             try? AtomicFile.write(Data(EpochRecord.csv([record]).utf8), to: runDirectory + "/.last-epoch.csv")
             epochEnded(record)

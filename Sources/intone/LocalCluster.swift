@@ -16,6 +16,7 @@ final class LocalCluster {
             let p = Process()
             p.executableURL = path
             p.arguments = ["worker", "--connect", shell.endpoint, "--jobs", "1", "--name", "local-\(i + 1)",
+                           "--ring-bind", "tcp://127.0.0.1:*",
                            "--parent", String(getpid())] + (quiet ? ["--quiet"] : [])
             p.standardOutput = FileHandle.nullDevice
             try p.run()

@@ -51,6 +51,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Shards per global batch for data-parallel training (default: --local-workers, else 2 on a cluster, 1 alone).")
     var shards: Int?
 
+    @Option(help: "How workers exchange gradients: ring (allreduce among the workers, each holding a replica) or coordinator (every step's shards through the coordinator).")
+    var allreduce: AllreduceMode = .ring
+
+    @Option(name: .customLong("step-timeout"), help: "Ring: seconds a worker waits for its ring neighbour before the epoch is rolled back and the ring re-formed.")
+    var stepTimeout: Double = 30
+
+    @Option(name: .customLong("check-every"), help: "Ring: steps between checks that every replica holds the same parameters (also at each epoch's end).")
+    var checkEvery: Int = 50
+
     @OptionGroup var placement: ClusterOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -59,6 +68,8 @@ struct TrainCommand: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1.") }
+        if !(stepTimeout > 0) { throw ValidationError("--step-timeout must be positive.") }
+        if checkEvery < 0 { throw ValidationError("--check-every must be 0 or more.") }
     }
 
     func run() throws {
@@ -89,13 +100,23 @@ struct TrainCommand: ParsableCommand {
         var run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)
         run.shards = shardCount
         run.computer = scheduler.map { ClusterGradientComputer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
+        if allreduce == .ring, let scheduler {
+            let ring = RingEpochRunner(scheduler: scheduler, waitForWorkers: placement.waitForWorkers, stepTimeout: stepTimeout,
+                                       checkEvery: checkEvery, log: { [logger] in logger.info("\($0)") })
+            ring.expectedWorkers = placement.localWorkers
+            run.replicas = ring
+        }
         let metrics: TrainingRun.Metrics
         do {
             metrics = try run.run(epochEnded: { r in
                 progress.update(done: r.epoch, total: parsed.epochs, failed: 0)
                 if !quiet && !showsProgress {
-                    print(String(format: "epoch %d/%d: loss %.4f, accuracy %.4f, val_loss %.4f, val_accuracy %.4f, lr %g (%.1f s)",
-                                 r.epoch, parsed.epochs, r.loss, r.accuracy, r.valLoss, r.valAccuracy, r.lr, r.seconds))
+                    var line = String(format: "epoch %d/%d: loss %.4f, accuracy %.4f, val_loss %.4f, val_accuracy %.4f, lr %g (%.1f s",
+                                      r.epoch, parsed.epochs, r.loss, r.accuracy, r.valLoss, r.valAccuracy, r.lr, r.seconds)
+                    if let c = r.computeSeconds, let x = r.communicationSeconds, let k = r.replicas {
+                        line += String(format: "; %d replica(s): compute %.2f s, communication %.2f s", k, c, x)
+                    }
+                    print(line + ")")
                 }
             })
         } catch {
@@ -108,4 +129,9 @@ struct TrainCommand: ParsableCommand {
         if let t = metrics.test { line += String(format: "; test accuracy %.3f, UAR %.3f, macro F1 %.3f", t.accuracy, t.uar, t.macroF1) }
         print(line + "; see \(out)/report.md")
     }
+}
+
+/// How data-parallel workers exchange gradients.
+enum AllreduceMode: String, ExpressibleByArgument, CaseIterable {
+    case ring, coordinator
 }

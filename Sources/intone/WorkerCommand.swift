@@ -28,6 +28,12 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Name shown by the coordinator (default: host name and process id).")
     var name: String?
 
+    @Option(name: .customLong("ring-bind"), help: "Endpoint for ring allreduce with other workers (data-parallel training); tcp://*:* picks a free port.")
+    var ringBind: String = "tcp://*:*"
+
+    @Option(help: "Host or address other workers reach this one at (default: this machine's address on the route to the coordinator).")
+    var advertise: String?
+
     @Option(help: ArgumentHelp("Stop when the process with this id exits (for workers started by --local-workers).", visibility: .hidden))
     var parent: Int32?
 
@@ -46,8 +52,18 @@ struct WorkerCommand: ParsableCommand {
         let logger = logging.makeLogger("intone.worker")
         BLAS.setThreads(1)
         let mode = try security.worker(connect: connect) { logger.warning("\($0)") }
+        var keys: CurveKeyPair?
+        if case .curve(let client, _) = mode { keys = client }
+        let ring: RingLink?
+        do {
+            ring = try RingLink(bind: ringBind, advertiseHost: advertise, coordinator: connect, keys: keys)
+        } catch {
+            logger.warning("no ring allreduce on this worker (\(error.description)); data-parallel training will exchange through the coordinator")
+            ring = nil
+        }
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 security: mode, handler: WorkerTasks.handler())
+                                 security: mode, handler: WorkerTasks.handler(ringLink: ring))
+        worker.ringEndpoint = ring?.advertised
         worker.log = { logger.info("\($0)") }
         do {
             let reason = try worker.run()

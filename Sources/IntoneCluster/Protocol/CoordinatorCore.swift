@@ -44,15 +44,22 @@ public struct CoordinatorCore: Sendable {
 
     /// A unit of work: an id (a content key: the same id means the same result), a JSON
     /// description, and the blob it needs (by content hash).
+    ///
+    /// A task pinned to a `worker` (by name) runs there or nowhere: one rank of a ring allreduce
+    /// holds state its peers count on. It is never copied to another worker or retried: if that
+    /// worker is not connected, fails it, or is lost, the task is abandoned at once and the job
+    /// decides what to do (re-form its ring with the workers left).
     public struct Task: Codable, Equatable, Sendable {
         public let id: String
         public let body: String
         public let dataHash: String?
+        public let worker: String?
 
-        public init(id: String, body: String, dataHash: String? = nil) {
+        public init(id: String, body: String, dataHash: String? = nil, worker: String? = nil) {
             self.id = id
             self.body = body
             self.dataHash = dataHash
+            self.worker = worker
         }
 
         /// The blobs a task needs, in order: its `dataHash` is one content hash or several joined by `+`.
@@ -109,6 +116,8 @@ public struct CoordinatorCore: Sendable {
     struct Worker: Sendable {
         let name: String
         let jobs: Int
+        /// Where peers reach it for ring allreduce (its `hello`'s `peer`), if it serves one.
+        var peer: String?
         var lastHeard: Double
         var lastHeartbeatSent: Double
         var running: Set<Int> = []
@@ -134,6 +143,8 @@ public struct CoordinatorCore: Sendable {
     /// Pending tasks in order; entries whose task is no longer pending are skipped when taken.
     var queue = TaskQueue()
     var queued: [Bool] = []
+    /// Pending pinned tasks, by worker name, in order.
+    var pinnedQueue: [String: [Int]] = [:]
     /// Running tasks (speculation candidates).
     var runningTasks: Set<Int> = []
     var workers: [[UInt8]: Worker] = [:]
@@ -206,6 +217,10 @@ public struct CoordinatorCore: Sendable {
     public var clientCount: Int { clients.count }
     /// Job slots of the connected workers.
     public var slotCount: Int { workers.values.reduce(0) { $0 + $1.jobs } }
+    /// Connected workers that serve ring allreduce, in name order: their names and peer endpoints.
+    public var ringPeers: [RingPeer] {
+        workerOrder.compactMap { id in workers[id].flatMap { w in w.peer.map { RingPeer(worker: w.name, endpoint: $0) } } }
+    }
     /// Every task is done, abandoned or withdrawn.
     public var isFinished: Bool { pendingCount == 0 && runningCount == 0 }
     /// No locally submitted task is pending or running.
@@ -287,7 +302,7 @@ public struct CoordinatorCore: Sendable {
             failures[t] += 1
             failuresTotal += 1
             if !assignments[t].isEmpty { return }  // another copy is still running
-            if failures[t] >= configuration.maxAttempts {
+            if failures[t] >= configuration.maxAttempts || tasks[t].worker != nil {
                 setState(t, .abandoned)
                 abandonedTotal += 1
                 let reason = e.reason ?? "failed"
@@ -326,7 +341,7 @@ public struct CoordinatorCore: Sendable {
         }
         if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false) }
         let jobs = max(1, min(e.jobs ?? 1, 1024))
-        workers[peer] = Worker(name: name, jobs: jobs, lastHeard: now, lastHeartbeatSent: now)
+        workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now)
         orderWorkers()
         out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds))))
         out.append(.workerJoined(name: name, jobs: jobs))
@@ -409,6 +424,7 @@ public struct CoordinatorCore: Sendable {
         assignments = []
         queue = TaskQueue()
         queued = []
+        pinnedQueue = [:]
         runningTasks = []
         localOpen = 0
         for k in workers.keys { workers[k]?.running = [] }
@@ -430,7 +446,13 @@ public struct CoordinatorCore: Sendable {
     mutating func enqueue(_ t: Int, front: Bool = false) {
         guard !queued[t] else { return }
         queued[t] = true
-        if front { queue.pushFront(t) } else { queue.pushBack(t) }
+        if let name = tasks[t].worker {
+            pinnedQueue[name, default: []].append(t)
+        } else if front {
+            queue.pushFront(t)
+        } else {
+            queue.pushBack(t)
+        }
     }
 
     /// The next pending task, skipping entries that stopped being pending.
@@ -474,6 +496,10 @@ public struct CoordinatorCore: Sendable {
         for t in w.running.sorted() {
             assignments[t].removeAll { $0.worker == peer }
             if state[t] == .running && assignments[t].isEmpty {
+                if tasks[t].worker != nil {
+                    abandon(t, reason: "worker \(w.name) was lost", into: &out)
+                    continue
+                }
                 setState(t, .pending)
                 requeued.append(t)
             }
@@ -534,9 +560,39 @@ public struct CoordinatorCore: Sendable {
         return w.jobs * (1 + max(0, configuration.prefetch))
     }
 
+    /// Abandons task `t` and tells its owners why.
+    mutating func abandon(_ t: Int, reason: String, into out: inout [Directive]) {
+        setState(t, .abandoned)
+        abandonedTotal += 1
+        let id = tasks[t].id
+        deliver(t, into: &out) { owner in
+            switch owner {
+            case .local: return .abandoned(task: id, reason: reason)
+            case .client(let c): return .send(to: c, WireMessage(Envelope(type: .failure, task: id, reason: reason)))
+            }
+        }
+    }
+
+    /// Gives each connected worker its pinned tasks (whatever its free slots: a ring rank must
+    /// start with its peers) and abandons those whose worker is not connected.
+    mutating func dispatchPinned(now: Double, into out: inout [Directive]) {
+        guard !pinnedQueue.isEmpty else { return }
+        for name in pinnedQueue.keys.sorted() {
+            let waiting = pinnedQueue[name]!.filter { state[$0] == .pending }
+            pinnedQueue[name] = nil
+            for t in waiting { queued[t] = false }
+            if let peer = workerOrder.first(where: { workers[$0]?.name == name }) {
+                for t in waiting { assign(t, to: peer, now: now, into: &out) }
+            } else {
+                for t in waiting { abandon(t, reason: "worker \(name) is not connected", into: &out) }
+            }
+        }
+    }
+
     /// Gives pending tasks to workers with free slots (workers in name order), then, with nothing
     /// pending, second copies of the oldest running tasks to idle slots.
     mutating func dispatch(now: Double, into out: inout [Directive]) {
+        dispatchPinned(now: now, into: &out)
         guard !workerOrder.isEmpty else { return }
         var anyPending = pendingCount > 0
         for peer in workerOrder {
@@ -560,7 +616,7 @@ public struct CoordinatorCore: Sendable {
     func speculationCandidate(for peer: [UInt8]) -> Int? {
         var best: Int?
         var oldest = Double.infinity
-        for t in runningTasks where assignments[t].count == 1 && assignments[t][0].worker != peer {
+        for t in runningTasks where assignments[t].count == 1 && assignments[t][0].worker != peer && tasks[t].worker == nil {
             if assignments[t][0].since < oldest || (assignments[t][0].since == oldest && t < best!) {
                 oldest = assignments[t][0].since
                 best = t
@@ -576,6 +632,17 @@ public struct CoordinatorCore: Sendable {
         workers[peer]!.running.insert(t)
         let task = tasks[t]
         out.append(.send(to: peer, WireMessage(Envelope(type: .task, task: task.id, attempt: attempts[t], hash: task.dataHash, body: task.body))))
+    }
+}
+
+/// A worker that serves ring allreduce: its name (tasks are pinned to it by name) and where its
+/// peers reach it (`tcp://HOST:PORT`, with ` curve:PUBLICKEY` when its peer socket is encrypted).
+public struct RingPeer: Equatable, Sendable {
+    public let worker: String
+    public let endpoint: String
+    public init(worker: String, endpoint: String) {
+        self.worker = worker
+        self.endpoint = endpoint
     }
 }
 

@@ -47,10 +47,13 @@ public struct Envelope: Codable, Equatable, Sendable {
     public var workers: Int?
     /// `result`: the seconds the task ran on the worker (the coordinator sizes its prefetch by it).
     public var seconds: Double?
+    /// A worker's `hello`: where its peers reach it for ring allreduce (`tcp://10.0.0.2:41235`,
+    /// followed by ` curve:PUBLICKEY` when its peer socket speaks CurveZMQ).
+    public var peer: String?
 
     public init(type: Kind, task: String? = nil, attempt: Int? = nil, worker: String? = nil, host: String? = nil, jobs: Int? = nil,
                 hash: String? = nil, reason: String? = nil, heartbeatMilliseconds: Int? = nil, body: String? = nil,
-                role: Role? = nil, workers: Int? = nil, seconds: Double? = nil) {
+                role: Role? = nil, workers: Int? = nil, seconds: Double? = nil, peer: String? = nil) {
         self.v = clusterProtocolVersion
         self.type = type
         self.task = task
@@ -65,6 +68,7 @@ public struct Envelope: Codable, Equatable, Sendable {
         self.role = role
         self.workers = workers
         self.seconds = seconds
+        self.peer = peer
     }
 }
 

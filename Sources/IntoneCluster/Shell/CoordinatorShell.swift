@@ -69,6 +69,8 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     /// Workers currently connected.
     public var workerCount: Int { lock.withLock { core.workerCount } }
 
+    public var ringPeers: [RingPeer] { lock.withLock { core.ringPeers } }
+
     /// A snapshot of the coordinator's counters.
     public var status: ClusterStatus { lock.withLock { status(core) } }
 

@@ -9,4 +9,12 @@ public protocol TaskScheduler: AnyObject, Sendable {
     func run(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], waitForWorkers: Double,
              completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
              abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError)
+
+    /// Connected workers that serve ring allreduce (data-parallel training), in name order; empty
+    /// where the scheduler cannot pin tasks to workers (a remote coordinator through `--cluster`).
+    var ringPeers: [RingPeer] { get }
+}
+
+extension TaskScheduler {
+    public var ringPeers: [RingPeer] { [] }
 }

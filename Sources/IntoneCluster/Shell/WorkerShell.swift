@@ -50,6 +50,8 @@ public final class WorkerShell: @unchecked Sendable {
     private let resultsEndpoint: String
     /// Receives one line per notable event.
     public var log: (String) -> Void = { _ in }
+    /// Where ring peers reach this worker (`RingLink.advertised`), announced in its hello.
+    public var ringEndpoint: String?
 
     private let security: WorkerSecurity
     /// Most bytes of shipped blobs kept between tasks (a blob evicted is asked for again if needed).
@@ -108,7 +110,8 @@ public final class WorkerShell: @unchecked Sendable {
         var welcomed = false
         while true {
             if !helloSent {
-                helloSent = (try? send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs, role: .worker))) != nil
+                helloSent = (try? send(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, jobs: jobs, role: .worker,
+                                                 peer: ringEndpoint))) != nil
                 if helloSent { lastHeard = now }
             }
             let wait = helloSent ? max(1, Int(heartbeatInterval * 1000) / 2) : 5

@@ -1,0 +1,134 @@
+import Foundation
+import IntoneFormats
+import IntoneNeural
+import IntoneTraining
+
+/// The task that makes a worker one replica of a data-parallel run for one epoch (kind
+/// `replica-epoch`; docs/PROTOCOL.md). It is pinned to its worker and carries:
+/// - the body: the config, the ring (every rank's advertised address, this task's rank, a session
+///   tag, the step timeout), the epoch's plan (shards owned...), the optimizer's settings and the
+///   training labels;
+/// - blob 1, the epoch's start: parameters, batch-norm state and optimizer slots (float32);
+/// - blobs 2...: the training inputs in pages of whole examples (float32, in example order). Pages
+///   are content-addressed, so a worker fetches them once per run and keeps them for later epochs.
+///
+/// The reply gives the replica's totals (loss, correct, times, its parameters' fingerprint); rank 1
+/// also sends the epoch's end (parameters, state and slots, one blob) and its optimizer settings.
+enum ReplicaEpochTask {
+    struct Body: Codable {
+        var kind: String
+        var config: String
+        var inputShape: [Int]
+        var labels: [Int]
+        var classWeights: [Float]?
+        var plan: ReplicaEpochPlan
+        var rank: Int
+        var members: [String]
+        var session: String
+        var timeout: Double
+        /// The optimizer without its slots (they travel in blob 1).
+        var optimizer: TrainingOptimizer
+        var parameterCount: Int
+        var stateCount: Int
+        var examplesPerPage: Int
+        var sendsEnd: Bool
+    }
+
+    struct Reply: Codable, Sendable {
+        var totals: ReplicaEpochTotals
+        /// With `sendsEnd`: the optimizer after the epoch, without its slots.
+        var optimizer: TrainingOptimizer?
+    }
+
+    static let kind = "replica-epoch"
+
+    /// The optimizer's slots, and the optimizer with other slots.
+    static func slots(of o: TrainingOptimizer) -> [Float] {
+        switch o {
+        case .rmsprop(let x): return x.slots
+        case .adam(let x): return x.slots
+        case .sgd(let x): return x.slots
+        }
+    }
+
+    static func with(slots: [Float], _ o: TrainingOptimizer) -> TrainingOptimizer {
+        switch o {
+        case .rmsprop(var x): x.slots = slots; return .rmsprop(x)
+        case .adam(var x): x.slots = slots; return .adam(x)
+        case .sgd(var x): x.slots = slots; return .sgd(x)
+        }
+    }
+
+    /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`.
+    static func workerHandler(link: RingLink?) -> WorkerShell.Handler {
+        let networks = NetworkPool()
+        return { text, blobs in
+            guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == kind else { throw ClusterError("unreadable replica task") }
+            guard let link else { throw ClusterError("ring unreachable: this worker serves no ring endpoint") }
+            guard let start = blobs.first else { throw ClusterError("a replica task arrived without its parameters") }
+            let key = SHA256.hex(of: Array(body.config.utf8)) + "\(body.inputShape)"
+            var net = try networks.take(key) ?? {
+                let config = try ModelConfig.parse(body.config, file: "the training config")
+                return try Network(inputShape: body.inputShape, layers: config.layers(classes: SequenceData.classes.count), seed: config.seed)
+            }()
+            defer { networks.give(net, key) }
+            let values = ByteCoding.floats(from: start.bytes[...])
+            let p = body.parameterCount, st = body.stateCount
+            guard p == net.parameterCount, st == net.stateCount, values.count >= p + st else {
+                throw ClusterError("a replica task's parameters do not fit its network (\(values.count) values)")
+            }
+            net.parameters = Array(values[0..<p])
+            net.state = Array(values[p..<(p + st)])
+            var optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
+            let pages = blobs.dropFirst().map(\.bytes)
+            let size = body.inputShape.reduce(1, *)
+            let perPage = max(1, body.examplesPerPage)
+            let n = body.labels.count
+            guard pages.count == (n + perPage - 1) / perPage else { throw ClusterError("a replica task has \(pages.count) pages for \(n) examples") }
+            let inputs = { (indices: [Int]) throws(TrainingError) -> Tensor in
+                var x = [Float](repeating: 0, count: indices.count * size)
+                x.withUnsafeMutableBytes { out in
+                    for (k, i) in indices.enumerated() {
+                        let page = pages[i / perPage], offset = (i % perPage) * size * 4
+                        page.withUnsafeBytes { raw in
+                            out.baseAddress!.advanced(by: k * size * 4).copyMemory(from: raw.baseAddress!.advanced(by: offset), byteCount: size * 4)
+                        }
+                    }
+                }
+                return Tensor(shape: [indices.count] + body.inputShape, values: x)
+            }
+            let totals: ReplicaEpochTotals = try link.withSession {
+                var exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
+                do {
+                    try exchange.ring.handshake()
+                    return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
+                                                        classWeights: body.classWeights, inputs: inputs, exchange: &exchange)
+                } catch let error as TrainingError {
+                    exchange.ring.abort(error.reason)
+                    throw ClusterError(error.reason)
+                } catch let error as ClusterError {
+                    exchange.ring.abort(error.reason)
+                    throw error
+                }
+            }
+            let reply = Reply(totals: totals, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
+            let end = body.sendsEnd ? [ByteCoding.floats(net.parameters + net.state + slots(of: optimizer))] : []
+            return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: end)
+        }
+    }
+}
+
+/// The ring as a replica's exchange.
+struct RingExchange: ReplicaExchange {
+    var ring: RingAllreduce
+
+    mutating func sum(_ values: inout [Float]) throws(TrainingError) {
+        do { try ring.sum(&values) } catch { throw TrainingError(error.reason) }
+    }
+
+    mutating func agree(on fingerprint: UInt64, step: Int) throws(TrainingError) {
+        do { try ring.agree(on: fingerprint, what: "after step \(step)") } catch { throw TrainingError(error.reason) }
+    }
+
+    var communicationSeconds: Double { ring.communicationSeconds }
+}

@@ -1,0 +1,185 @@
+import CZMQ
+import Foundation
+
+/// One rank's side of a ring allreduce session (Baidu's ring, as Horovod and NCCL use it): `N` ranks
+/// in a ring, each pushing to its successor and hearing only from its predecessor. A sum of `L`
+/// floats is a reduce-scatter (N − 1 steps: each rank ends up holding the full sum of one of N
+/// segments) then an all-gather (N − 1 steps: every rank gets every summed segment), so each rank
+/// sends and receives 2(N − 1)/N · L floats, whatever N: the bandwidth-optimal exchange.
+///
+/// Segments travel in chunks and a chunk is passed on as soon as it is added, so the steps
+/// pipeline: while one chunk is being summed here the next is on the wire. Every rank's result is
+/// the same bytes, because each segment is summed on one rank and copied to the others.
+///
+/// Every message carries the session's tag and a sequence number: messages of an earlier, failed
+/// session are dropped, and a rank waits at most `timeout` seconds for its predecessor before the
+/// session fails with an error naming the silent rank (the job then re-forms the ring). A rank that
+/// fails tells its successor (an `abort` message), so a broken ring fails everywhere at once.
+public struct RingAllreduce {
+    let link: RingLink
+    /// Every rank's advertised address, in ring order.
+    public let members: [String]
+    public let rank: Int
+    let tag: [UInt8]
+    let timeout: Double
+    /// Floats per message.
+    let chunk: Int
+    private var sent: UInt64 = 0
+    private var received: UInt64 = 0
+    /// Seconds spent in `sum` and `agree`, and bytes sent by them.
+    public private(set) var communicationSeconds = 0.0
+    public private(set) var bytesSent = 0
+
+    public var size: Int { members.count }
+    var successor: String { members[(rank + 1) % size] }
+    var predecessor: Int { (rank + size - 1) % size }
+
+    /// A session over `link` for rank `rank` of `members`; `tag` names the session (16 bytes or more
+    /// make collisions negligible).
+    public init(link: RingLink, members: [String], rank: Int, tag: String, timeout: Double, chunkBytes: Int = 256 << 10) {
+        self.link = link
+        self.members = members
+        self.rank = rank
+        self.tag = Array(tag.utf8)
+        self.timeout = timeout
+        chunk = max(1024, chunkBytes / 4)
+    }
+
+    enum MessageKind: UInt8 { case data = 0, abort = 1 }
+
+    // MARK: - Collective operations
+
+    /// Checks that the ring is closed: every rank hears from its predecessor. Fails with
+    /// "unreachable" in its message if this rank's predecessor cannot reach it.
+    public mutating func handshake() throws(ClusterError) {
+        guard size > 1 else { return }
+        try send([], kind: .data)
+        do { _ = try receive() } catch {
+            throw ClusterError("ring unreachable: \(error.reason)")
+        }
+    }
+
+    /// Replaces `values` with the element-wise sum of every rank's `values` (same count on every rank).
+    public mutating func sum(_ values: inout [Float]) throws(ClusterError) {
+        guard size > 1, !values.isEmpty else { return }
+        let begun = DispatchTime.now().uptimeNanoseconds
+        defer { communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9 }
+        let n = size, r = rank, count = values.count
+        let longest = (count + n - 1) / n
+        let pieces = max(1, (longest + chunk - 1) / chunk)
+        func range(_ segment: Int, _ piece: Int) -> Range<Int> {
+            let s = (segment % n + n) % n
+            let lo = s * count / n, hi = (s + 1) * count / n
+            return (lo + piece * (hi - lo) / pieces)..<(lo + (piece + 1) * (hi - lo) / pieces)
+        }
+        // Reduce-scatter: step s sends segment r − s and adds segment r − s − 1.
+        for p in 0..<pieces { try sendFloats(values, range(r, p)) }
+        for s in 0..<(n - 1) {
+            for p in 0..<pieces {
+                let target = range(r - s - 1, p)
+                let payload = try receive()
+                guard payload.count == target.count * 4 else {
+                    throw ClusterError("ring: rank \(predecessor + 1) sent \(payload.count / 4) values for a piece of \(target.count)")
+                }
+                payload.withUnsafeBytes { raw in
+                    values.withUnsafeMutableBufferPointer { v in
+                        for (k, i) in target.enumerated() { v[i] += raw.loadUnaligned(fromByteOffset: 4 * k, as: Float.self) }
+                    }
+                }
+                // Passed on at once: to the next reduce step, or, summed in full, the first all-gather step.
+                try sendFloats(values, target)
+            }
+        }
+        // All-gather: step s receives segment r − s, complete, and passes it on (but the last).
+        for s in 0..<(n - 1) {
+            for p in 0..<pieces {
+                let target = range(r - s, p)
+                let payload = try receive()
+                guard payload.count == target.count * 4 else {
+                    throw ClusterError("ring: rank \(predecessor + 1) sent \(payload.count / 4) values for a piece of \(target.count)")
+                }
+                payload.withUnsafeBytes { raw in
+                    values.withUnsafeMutableBufferPointer { v in
+                        UnsafeMutableRawPointer(v.baseAddress! + target.lowerBound).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+                    }
+                }
+                if s < n - 2 { try sendFloats(values, target) }
+            }
+        }
+    }
+
+    /// Checks that every rank holds the same `fingerprint` (a hash of its parameters): each rank's
+    /// value goes round the ring. Throws naming the ranks that differ.
+    public mutating func agree(on fingerprint: UInt64, what: String) throws(ClusterError) {
+        guard size > 1 else { return }
+        let begun = DispatchTime.now().uptimeNanoseconds
+        defer { communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9 }
+        var all = [UInt64](repeating: 0, count: size)
+        all[rank] = fingerprint
+        for s in 0..<(size - 1) {
+            let from = (rank - s + size) % size
+            try send(withUnsafeBytes(of: all[from].littleEndian) { Array($0) }, kind: .data)
+            let payload = try receive()
+            guard payload.count == 8 else { throw ClusterError("ring: a malformed fingerprint from rank \(predecessor + 1)") }
+            all[(from - 1 + size) % size] = UInt64(littleEndian: payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        }
+        if let other = all.indices.first(where: { all[$0] != all[rank] }) {
+            throw ClusterError("replicas disagree \(what): rank \(rank + 1) and rank \(other + 1) hold different parameters "
+                               + "(fingerprints \(String(all[rank], radix: 16)) and \(String(all[other], radix: 16))); stopping rather than training diverged copies")
+        }
+    }
+
+    /// Tells the successor this session failed (best effort, never blocks long).
+    public mutating func abort(_ reason: String) {
+        guard size > 1 else { return }
+        try? send(Array(reason.utf8.prefix(1000)), kind: .abort, timeout: 200)
+    }
+
+    // MARK: - Messages
+
+    private mutating func sendFloats(_ values: [Float], _ range: Range<Int>) throws(ClusterError) {
+        let bytes = values.withUnsafeBytes { Array($0[(range.lowerBound * 4)..<(range.upperBound * 4)]) }
+        try send(bytes, kind: .data)
+    }
+
+    private func header(_ kind: MessageKind, _ sequence: UInt64) -> [UInt8] {
+        var h = tag
+        withUnsafeBytes(of: sequence.littleEndian) { h.append(contentsOf: $0) }
+        h.append(kind.rawValue)
+        return h
+    }
+
+    private mutating func send(_ payload: [UInt8], kind: MessageKind, timeout: Int32? = nil) throws(ClusterError) {
+        let ms = timeout ?? Int32(min(Double(Int32.max), self.timeout * 1000))
+        let socket = try link.outbox(to: successor, sendTimeout: ms)
+        do { try socket.send([header(kind, sent), payload]) } catch {
+            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(successor.split(separator: " ").first ?? ""): \(error.reason)")
+        }
+        sent += 1
+        bytesSent += payload.count
+    }
+
+    /// The next message of this session from the predecessor, dropping stale ones.
+    private mutating func receive() throws(ClusterError) -> [UInt8] {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
+        while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { throw ClusterError("no data from \(from) for \(timeout) s") }
+            let wait = Int((deadline - now) / 1_000_000) + 1
+            let frames: [[UInt8]]?
+            do { frames = try link.inbox.receive(timeout: wait) } catch { throw ClusterError("ring: \(error.reason)") }
+            guard let frames, frames.count == 2, frames[0].count == tag.count + 9, frames[0].starts(with: tag) else { continue }
+            let h = frames[0]
+            let sequence = h[tag.count..<(tag.count + 8)].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            if h[tag.count + 8] == MessageKind.abort.rawValue {
+                throw ClusterError("\(from) gave up: \(String(decoding: frames[1], as: UTF8.self))")
+            }
+            guard sequence == received else {
+                throw ClusterError("ring: message \(sequence) from \(from) where \(received) was due")
+            }
+            received += 1
+            return frames[1]
+        }
+    }
+}

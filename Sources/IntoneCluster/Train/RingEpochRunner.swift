@@ -1,0 +1,229 @@
+import Foundation
+import IntoneEngine
+import IntoneFormats
+import IntoneNeural
+import IntoneTraining
+
+/// Data-parallel epochs on a ring of workers (`intone train --local-workers / --bind`, the
+/// default `--allreduce ring`): each epoch, one `replica-epoch` task per ring rank, pinned to a
+/// worker that serves a ring endpoint. The replicas step through the epoch together, summing their
+/// gradients around the ring every step; the job only ships the epoch's start (and, once per run,
+/// the training inputs), and gets back the epoch's end from rank 1.
+///
+/// Failure: a rank that hears nothing from its predecessor for the step timeout fails its task and
+/// tells its successor, so a lost worker breaks the ring everywhere within one timeout. The epoch
+/// is then rolled back (run again from its start, which the job holds) on a ring re-formed from the
+/// workers left, with the same shards spread over fewer ranks: the result stays close to the
+/// uninterrupted run (only the order of the sums changes). Workers that join are taken in at the
+/// next epoch. When the ranks cannot reach each other at all (a firewall between workers), the run
+/// falls back to the coordinator-centred exchange (`ClusterGradientComputer`) for good.
+public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
+    // @unchecked Sendable: `pages` and `disabled` are guarded by `lock`.
+    let scheduler: any TaskScheduler
+    let waitForWorkers: Double
+    /// Seconds a rank waits for its predecessor before the ring is declared broken.
+    public let stepTimeout: Double
+    /// Steps between parameter agreement checks within an epoch (always at its end).
+    public let checkEvery: Int
+    /// Seconds to wait, at the first epoch, for as many ring workers as shards (or as `expectedWorkers`).
+    public var gatherSeconds = 15.0
+    /// Workers known to be coming (`--local-workers`), if known.
+    public var expectedWorkers: Int? {
+        get { lock.withLock { expected } }
+        set { lock.withLock { expected = newValue } }
+    }
+    private var expected: Int?
+    /// Attempts per epoch before the run stops.
+    public var maxAttempts = 4
+    let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var pages: Pages?
+    private var disabled = false
+    private var epochsRun = 0
+
+    struct Pages {
+        var hashes: [String]
+        var blobs: [String: [UInt8]]
+        var examplesPerPage: Int
+    }
+
+    /// Most bytes in one page of training inputs.
+    static let pageBytes = 32 << 20
+
+    public init(scheduler: any TaskScheduler, waitForWorkers: Double = 60, stepTimeout: Double = 30, checkEvery: Int = 50,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.scheduler = scheduler
+        self.waitForWorkers = waitForWorkers
+        self.stepTimeout = stepTimeout
+        self.checkEvery = checkEvery
+        self.log = log
+    }
+
+    public func runEpoch(_ start: ReplicaEpochStart) throws(TrainingError) -> ReplicaEpochEnd? {
+        if lock.withLock({ disabled }) { return nil }
+        let pages = try trainingPages(start.data)
+        var excluded: Set<String> = []
+        var reasons: [String] = []
+        for attempt in 1...maxAttempts {
+            let peers = gatherPeers(wanted: min(start.shards, expectedWorkers ?? start.shards), first: lock.withLock { epochsRun == 0 } && attempt == 1).filter { !excluded.contains($0.worker) }
+            if peers.isEmpty {
+                if attempt == 1 && excluded.isEmpty {
+                    log("no worker serves a ring endpoint; exchanging gradients through the coordinator")
+                    lock.withLock { disabled = true }
+                    return nil
+                }
+                throw TrainingError("epoch \(start.epoch + 1): no worker left to train on (\(reasons.joined(separator: "; ")))")
+            }
+            let ring = Array(peers.prefix(start.shards))
+            switch try attemptEpoch(start, ring: ring, pages: pages) {
+            case .success(let end):
+                lock.withLock { epochsRun += 1 }
+                return end
+            case .failure(let failure):
+                reasons.append(failure.summary)
+                let stillThere = Set(scheduler.ringPeers.map(\.worker))
+                if failure.unreachable && ring.allSatisfy({ stillThere.contains($0.worker) }) && ring.count > 1 {
+                    log("epoch \(start.epoch + 1): the ring workers cannot reach each other (\(failure.summary)); exchanging gradients through the coordinator from now on")
+                    lock.withLock { disabled = true }
+                    return nil
+                }
+                excluded.formUnion(failure.suspects)
+                for p in ring where !stillThere.contains(p.worker) { excluded.insert(p.worker) }
+                log("epoch \(start.epoch + 1), attempt \(attempt): the ring of \(ring.count) broke (\(failure.summary)); "
+                    + "rolling back to the epoch's start on the workers left")
+            }
+        }
+        throw TrainingError("epoch \(start.epoch + 1) failed \(maxAttempts) times on the ring: \(reasons.joined(separator: "; "))")
+    }
+
+    /// Ring workers now; at the first epoch, waits up to `gatherSeconds` for `wanted` of them (and
+    /// up to `waitForWorkers` for one).
+    func gatherPeers(wanted: Int, first: Bool) -> [RingPeer] {
+        let begun = Date()
+        while true {
+            let peers = scheduler.ringPeers
+            let waited = Date().timeIntervalSince(begun)
+            if peers.count >= wanted || (!first && !peers.isEmpty) || (!peers.isEmpty && waited >= gatherSeconds) { return peers }
+            if waited >= waitForWorkers { return peers }
+            if !first && peers.isEmpty && waited >= min(waitForWorkers, 5) { return peers }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    struct AttemptFailure: Error {
+        var reasons: [Int: String]
+        /// Workers named as silent or lost.
+        var suspects: Set<String>
+        var unreachable: Bool
+        var summary: String { reasons.keys.sorted().map { "rank \($0 + 1): \(reasons[$0]!)" }.joined(separator: "; ") }
+    }
+
+    /// One try at the epoch on `ring`.
+    func attemptEpoch(_ start: ReplicaEpochStart, ring: [RingPeer], pages: Pages) throws(TrainingError) -> Result<ReplicaEpochEnd, AttemptFailure> {
+        let net = start.network
+        let snapshot = ByteCoding.floats(net.parameters + net.state + ReplicaEpochTask.slots(of: start.optimizer))
+        let snapshotHash = SHA256.hex(of: snapshot)
+        var blobs = pages.blobs
+        blobs[snapshotHash] = snapshot
+        let session = "\(start.epoch)-\(UInt64.random(in: 0 ... .max))-\(UInt64.random(in: 0 ... .max))"
+        let members = ring.map(\.endpoint)
+        let labels = start.data.labels(start.data.train)
+        var tasks: [CoordinatorCore.Task] = []
+        var rankOf: [String: Int] = [:]
+        for (rank, peer) in ring.enumerated() {
+            let plan = ReplicaEpochPlan(epoch: start.epoch, batchSize: start.batchSize, shards: start.shards,
+                                        ownedShards: Array(stride(from: rank, to: start.shards, by: ring.count)), seed: start.seed, checkEvery: checkEvery)
+            let body = ReplicaEpochTask.Body(kind: ReplicaEpochTask.kind, config: start.configText, inputShape: net.inputShape, labels: labels,
+                                             classWeights: start.classWeights, plan: plan, rank: rank, members: members, session: session,
+                                             timeout: stepTimeout, optimizer: ReplicaEpochTask.with(slots: [], start.optimizer),
+                                             parameterCount: net.parameterCount, stateCount: net.stateCount,
+                                             examplesPerPage: pages.examplesPerPage, sendsEnd: rank == 0)
+            let id = "replica-\(session)-\(rank)"
+            tasks.append(CoordinatorCore.Task(id: id, body: String(decoding: ClusterJSON.encode(body), as: UTF8.self),
+                                              dataHash: CoordinatorCore.Task.dataHash([snapshotHash] + pages.hashes), worker: peer.worker))
+            rankOf[id] = rank
+        }
+        let results = ResultSlots<Result<(ReplicaEpochTask.Reply, [[UInt8]]), ClusterError>>(count: ring.count)
+        let lookup = rankOf
+        do {
+            try scheduler.run(tasks: tasks, blobs: blobs, waitForWorkers: waitForWorkers, completed: { id, body, frames in
+                guard let r = lookup[id] else { return }
+                guard let reply = ClusterJSON.decode(ReplicaEpochTask.Reply.self, Array(body.utf8)) else {
+                    results.set(r, .failure(ClusterError("an unreadable reply")))
+                    return
+                }
+                results.set(r, .success((reply, frames)))
+            }, abandoned: { id, reason in
+                if let r = lookup[id] { results.set(r, .failure(ClusterError(reason))) }
+            })
+        } catch {
+            throw TrainingError("cluster: \(error)")
+        }
+        var replies: [ReplicaEpochTask.Reply] = []
+        var failure = AttemptFailure(reasons: [:], suspects: [], unreachable: true)
+        var firstFrames: [[UInt8]] = []
+        for rank in ring.indices {
+            switch results.get(rank) {
+            case .success(let (reply, frames))?:
+                replies.append(reply)
+                if rank == 0 { firstFrames = frames }
+            case .failure(let error)?:
+                failure.reasons[rank] = error.reason
+                failure.unreachable = failure.unreachable && error.reason.contains("ring unreachable")
+                if error.reason.contains("was lost") || error.reason.contains("is not connected") { failure.suspects.insert(ring[rank].worker) }
+                if let silent = Self.silentRank(in: error.reason), silent >= 1, silent <= ring.count { failure.suspects.insert(ring[silent - 1].worker) }
+            case nil:
+                failure.reasons[rank] = "no reply"
+                failure.unreachable = false
+            }
+        }
+        if !failure.reasons.isEmpty { return .failure(failure) }
+        // Consistency: the replicas checked each other; the job checks their final fingerprints too.
+        let prints = Set(replies.map(\.totals.fingerprint))
+        guard prints.count == 1 else {
+            throw TrainingError("epoch \(start.epoch + 1): the replicas ended with different parameters (fingerprints "
+                                + replies.map { String($0.totals.fingerprint, radix: 16) }.joined(separator: ", ") + "); stopping rather than training diverged copies")
+        }
+        guard let optimizer = replies[0].optimizer, let end = firstFrames.first else {
+            throw TrainingError("epoch \(start.epoch + 1): rank 1 did not send the epoch's end")
+        }
+        let values = ByteCoding.floats(from: end[...])
+        let p = net.parameterCount, st = net.stateCount
+        guard values.count >= p + st else { throw TrainingError("epoch \(start.epoch + 1): rank 1 sent \(values.count) values for \(p + st)") }
+        let n = start.data.train.count
+        let counted = replies.reduce(0) { $0 + $1.totals.count }
+        guard counted == n else { throw TrainingError("epoch \(start.epoch + 1): the replicas trained on \(counted) examples of \(n)") }
+        return .success(ReplicaEpochEnd(parameters: Array(values[0..<p]), state: Array(values[p..<(p + st)]),
+                                        optimizer: ReplicaEpochTask.with(slots: Array(values[(p + st)...]), optimizer),
+                                        lossSum: replies.reduce(0) { $0 + $1.totals.lossSum }, correct: replies.reduce(0) { $0 + $1.totals.correct },
+                                        computeSeconds: replies.map(\.totals.computeSeconds).max() ?? 0,
+                                        communicationSeconds: replies.map(\.totals.communicationSeconds).max() ?? 0, replicas: ring.count))
+    }
+
+    /// The rank (1-based) a failure names as silent ("no data from rank K").
+    static func silentRank(in reason: String) -> Int? {
+        guard let r = reason.range(of: "no data from rank ") else { return nil }
+        return Int(reason[r.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// The training inputs in pages of whole examples, made once per run.
+    func trainingPages(_ data: SequenceData) throws(TrainingError) -> Pages {
+        if let pages = lock.withLock({ pages }) { return pages }
+        let size = data.inputShape.reduce(1, *)
+        let perPage = max(1, Self.pageBytes / max(1, size * 4))
+        var made = Pages(hashes: [], blobs: [:], examplesPerPage: perPage)
+        var start = 0
+        while start < data.train.count {
+            let part = data.train[start..<min(data.train.count, start + perPage)]
+            let x: Tensor
+            do { x = try data.batch(part) } catch { throw TrainingError(error.description) }
+            let bytes = ByteCoding.floats(x.values)
+            let hash = SHA256.hex(of: bytes)
+            made.hashes.append(hash)
+            made.blobs[hash] = bytes
+            start += perPage
+        }
+        lock.withLock { pages = made }
+        return made
+    }
+}
