@@ -42,14 +42,20 @@ struct IntoneProcess {
 }
 
 extension IntoneProcess {
-    /// Starts `intone` without waiting; the caller kills or waits for it.
-    static func start(_ arguments: [String], directory: String? = nil) throws -> Process {
+    /// Starts `intone` without waiting; the caller kills or waits for it. Its stderr goes to `log`
+    /// (created) if given.
+    static func start(_ arguments: [String], directory: String? = nil, log: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

@@ -4,14 +4,34 @@ import IntoneTestSupport
 
 /// Data-parallel training across "hosts": the training job in one network namespace and two workers
 /// in two others, joined by veth pairs limited to 1 Gbit/s, talking CurveZMQ, each worker in its own
-/// folder with the job's folder hidden: the shards' data and parameters only travel over the links.
+/// folder with the job's folder hidden: the training data and parameters only travel over the links.
+///
+/// Routed (the job's namespace forwards between the workers' subnets), the workers form a ring and
+/// sum their gradients between themselves, encrypted with their own keys. Unrouted, they cannot
+/// reach each other: the ring's handshake fails and the run falls back to exchanging through the
+/// coordinator. Both give the bytes of the same two shards computed in one process.
 @Suite(.serialized)
 struct MultiHostTrainingTests {
     static let port = 5556
 
     @Test(.enabled(if: NetworkNamespaces.available,
                    "needs root and network namespaces (ip netns add, veth pairs); CI runs as root"))
-    func trainingAcrossNetworkNamespacesOnLimitedLinksMatchesTheSameShardsHere() throws {
+    func ringAllreduceAcrossRoutedHostsOnLimitedLinksMatchesTheSameShardsHere() throws {
+        let log = try trainAcrossNamespaces(routed: true)
+        #expect(log.contains("ring of 2 workers"), "job log:\n\(log)")
+        #expect(!log.contains("through the coordinator"), "job log:\n\(log)")
+    }
+
+    @Test(.enabled(if: NetworkNamespaces.available,
+                   "needs root and network namespaces (ip netns add, veth pairs); CI runs as root"))
+    func workersThatCannotReachEachOtherFallBackToTheCoordinator() throws {
+        let log = try trainAcrossNamespaces(routed: false)
+        #expect(log.contains("cannot reach each other"), "job log:\n\(log)")
+    }
+
+    /// Trains on two workers in namespaces; checks the result against the same shards here and
+    /// returns the job's log.
+    func trainAcrossNamespaces(routed: Bool) throws -> String {
         let f = DataParallelTrainingTests.fixture
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
@@ -32,13 +52,14 @@ struct MultiHostTrainingTests {
         let nets = try NetworkNamespaces(workerCount: workerNames.count, tag: "\(getpid())t")
         defer { nets.cleanup() }
         try nets.limitBandwidth(rate: "1gbit")
+        if routed { try nets.routeBetweenWorkers() }
 
         let logs = dir.file("logs")
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         let job = try NetworkNamespaces.start(
             in: nets.coordinator, IntoneProcess.executable,
             ["train", "--config", f.config, "--store", f.store, "--out", dir.file("run"), "--shards", "2",
-             "--bind", "tcp://*:\(Self.port)", "--key", "\(keys)/coordinator.key", "--allow", "\(keys)/allowed", "--quiet"],
+             "--bind", "tcp://*:\(Self.port)", "--key", "\(keys)/coordinator.key", "--allow", "\(keys)/allowed", "--step-timeout", "5"],
             directory: dir.path, hiding: workerDirs.map(\.path), log: "\(logs)/job.log")
         var processes = [job]
         defer {
@@ -59,7 +80,7 @@ struct MultiHostTrainingTests {
         while job.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard !job.isRunning else {
             Issue.record("training did not finish within 240 s; job log:\n\(log("job"))\nt1:\n\(log("t1"))\nt2:\n\(log("t2"))")
-            return
+            return log("job")
         }
         #expect(job.terminationStatus == 0, "job log:\n\(log("job"))")
 
@@ -71,5 +92,6 @@ struct MultiHostTrainingTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: "\(here)/model/\(n)")) == Data(contentsOf: URL(fileURLWithPath: dir.file("run/model/\(n)"))), "\(n)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(here)/history.csv")) == Data(contentsOf: URL(fileURLWithPath: dir.file("run/history.csv"))))
+        return log("job")
     }
 }

@@ -68,6 +68,16 @@ final class NetworkNamespaces {
         }
     }
 
+    /// Makes the coordinator namespace a router between the worker namespaces (IP forwarding on, a
+    /// default route from each worker through it), so workers reach each other, as hosts on one
+    /// routed network do. Without this, each worker reaches only the coordinator.
+    func routeBetweenWorkers() throws {
+        _ = try Self.ip(["netns", "exec", coordinator, "/bin/sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"])
+        for (i, worker) in workers.enumerated() {
+            try Self.ip(["-n", worker, "route", "add", "default", "via", coordinatorAddress(forWorker: i)])
+        }
+    }
+
     /// Runs `tc ARGS` inside namespace `ns`.
     static func tc(in ns: String, _ arguments: [String]) throws {
         _ = try ip(["netns", "exec", ns, "/usr/sbin/tc"] + arguments)

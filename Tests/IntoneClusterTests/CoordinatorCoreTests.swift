@@ -99,4 +99,47 @@ struct CoordinatorCoreTests {
         let d = core.handle(.received(from: Self.a, WireMessage(Envelope(type: .need, hash: "h"))), now: 0.1)
         #expect(d.contains(.send(to: Self.a, WireMessage(Envelope(type: .blob, hash: "h"), blobs: [[1, 2, 3]]))))
     }
+
+    // MARK: - Tasks pinned to a worker (ring ranks)
+
+    static func pinned(_ id: String, to worker: String) -> CoordinatorCore.Task { .init(id: id, body: "{}", worker: worker) }
+    static func ringHello(_ name: String, peer: String?) -> WireMessage { WireMessage(Envelope(type: .hello, worker: name, jobs: 1, peer: peer)) }
+
+    @Test func workersAnnouncingARingEndpointAreRingPeersInNameOrder() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.b, Self.ringHello("b", peer: "tcp://10.0.0.3:7000")), now: 0)
+        _ = core.handle(.received(from: Self.a, Self.ringHello("a", peer: "tcp://10.0.0.2:7000")), now: 0)
+        _ = core.handle(.received(from: Array("C".utf8), Self.ringHello("c", peer: nil)), now: 0)
+        #expect(core.ringPeers == [RingPeer(worker: "a", endpoint: "tcp://10.0.0.2:7000"), RingPeer(worker: "b", endpoint: "tcp://10.0.0.3:7000")])
+    }
+
+    @Test func pinnedTasksGoToTheirWorkerWhateverItsSlotsAndAreNeverCopied() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.a, Self.ringHello("a", peer: "tcp://x:1")), now: 0)
+        _ = core.handle(.received(from: Self.b, Self.ringHello("b", peer: "tcp://y:1")), now: 0)
+        let d = core.submit([Self.pinned("r0", to: "b"), Self.pinned("r1", to: "b"), Self.pinned("r2", to: "a")], blobs: [:], now: 1)
+        #expect(Self.sentTasks(d, to: Self.b) == ["r0", "r1"])   // b has one slot but takes both
+        #expect(Self.sentTasks(d, to: Self.a) == ["r2"])
+        // a finishes; nothing is pending, yet a gets no copy of b's tasks.
+        let r = core.handle(.received(from: Self.a, Self.result("r2", attempt: 1)), now: 2)
+        #expect(Self.sentTasks(r, to: Self.a).isEmpty)
+    }
+
+    @Test func aPinnedTaskIsAbandonedAtOnceWhenItsWorkerFailsItIsLostOrIsAbsent() {
+        var core = CoordinatorCore(configuration: .init(heartbeatInterval: 1, liveness: 2))
+        _ = core.handle(.received(from: Self.a, Self.ringHello("a", peer: "tcp://x:1")), now: 0)
+        _ = core.handle(.received(from: Self.b, Self.ringHello("b", peer: "tcp://y:1")), now: 0)
+        let d = core.submit([Self.pinned("r0", to: "a"), Self.pinned("r1", to: "b"), Self.pinned("r2", to: "gone")], blobs: [:], now: 0)
+        #expect(d.contains(.abandoned(task: "r2", reason: "worker gone is not connected")))
+        // One failure abandons (no retry: the ring it belonged to is over).
+        let f = core.handle(.received(from: Self.a, WireMessage(Envelope(type: .failure, task: "r0", attempt: 1, reason: "no data from rank 2"))), now: 0.5)
+        #expect(f.contains(.abandoned(task: "r0", reason: "no data from rank 2")))
+        #expect(Self.sentTasks(f, to: Self.a).isEmpty)
+        // b goes silent: its task is abandoned, not requeued to a.
+        _ = core.handle(.received(from: Self.a, WireMessage(Envelope(type: .heartbeat))), now: 2.5)
+        let lost = core.handle(.tick, now: 2.5)
+        #expect(lost.contains(.abandoned(task: "r1", reason: "worker b was lost")))
+        #expect(lost.contains(.workerLost(name: "b", requeued: 0)))
+        #expect(core.isFinished && core.abandonedCount == 3)
+    }
 }

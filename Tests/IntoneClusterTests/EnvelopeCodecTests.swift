@@ -6,6 +6,7 @@ import Testing
 struct EnvelopeCodecTests {
     static let samples: [Envelope] = [
         Envelope(type: .hello, worker: "node-7", host: "h", jobs: 4, role: .worker),
+        Envelope(type: .hello, worker: "node-8", jobs: 1, role: .worker, peer: "tcp://10.0.0.2:41235 curve:rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"),
         Envelope(type: .task, task: "k1", attempt: 2, hash: String(repeating: "ab", count: 32), body: "{\"estimator\":\"sgd\",\"p\":[1,2.5e-05]}"),
         Envelope(type: .result, task: "t", attempt: 1, body: "quote \" backslash \\ newline \n tab \t ctrl \u{01} é 🎙", seconds: 0.000125),
         Envelope(type: .refuse, reason: "protocol version 0 is not this coordinator's 1"),

@@ -40,6 +40,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     private var pages: Pages?
     private var disabled = false
     private var epochsRun = 0
+    private var lastRing: [RingPeer] = []
 
     struct Pages {
         var hashes: [String]
@@ -75,6 +76,10 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                 throw TrainingError("epoch \(start.epoch + 1): no worker left to train on (\(reasons.joined(separator: "; ")))")
             }
             let ring = Array(peers.prefix(start.shards))
+            if lock.withLock({ () -> Bool in defer { lastRing = ring }; return lastRing != ring }) {
+                log("epoch \(start.epoch + 1): ring of \(ring.count) worker\(ring.count == 1 ? "" : "s"): "
+                    + ring.map { "\($0.worker) (\($0.endpoint.split(separator: " ").first ?? ""))" }.joined(separator: ", "))
+            }
             switch try attemptEpoch(start, ring: ring, pages: pages) {
             case .success(let end):
                 lock.withLock { epochsRun += 1 }
