@@ -174,6 +174,47 @@ public final class ZMQSocket {
         return frames
     }
 
+    /// Sends a two-frame message straight from memory: `header`, then the bytes of `payload` (one
+    /// copy, into ZeroMQ's message; no intermediate array).
+    public func send(header: [UInt8], payload: UnsafeRawBufferPointer) throws(ZMQError) {
+        while true {
+            let rc = header.withUnsafeBytes { zmq_send(handle, $0.baseAddress, header.count, ZMQ_SNDMORE) }
+            if rc >= 0 { break }
+            if zmq_errno() == EINTR { continue }
+            throw ZMQError.last("send")
+        }
+        while true {
+            let rc = zmq_send(handle, payload.baseAddress, payload.count, 0)
+            if rc >= 0 { break }
+            if zmq_errno() == EINTR { continue }
+            throw ZMQError.last("send")
+        }
+    }
+
+    /// Receives one multipart message if one comes within `timeout` milliseconds and hands its
+    /// frames to `body` in place (valid only during the call). Returns nil if nothing came.
+    public func receive<T>(timeout: Int, _ body: ([UnsafeRawBufferPointer]) throws -> T) throws -> T? {
+        guard try poll(timeout: timeout) else { return nil }
+        var messages: [UnsafeMutablePointer<zmq_msg_t>] = []
+        defer {
+            for m in messages {
+                zmq_msg_close(m)
+                m.deallocate()
+            }
+        }
+        repeat {
+            let m = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
+            zmq_msg_init(m)
+            messages.append(m)
+            while zmq_msg_recv(m, handle, messages.count == 1 ? ZMQ_DONTWAIT : 0) < 0 {
+                if zmq_errno() == EINTR { continue }
+                if zmq_errno() == EAGAIN && messages.count == 1 { return nil }
+                throw ZMQError.last("receive")
+            }
+        } while hasMore
+        return try body(messages.map { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) })
+    }
+
     /// Whether a message can be read within `timeout` milliseconds.
     public func poll(timeout: Int) throws(ZMQError) -> Bool {
         var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)

@@ -3,6 +3,7 @@
 //   intone-bench make-clips --out DIR [--count 200] [--rate 16000] [--seconds 3]
 //   intone-bench features DIR [--passes 3]
 //   intone-bench stream [--minutes 120] [--dir DIR]
+//   intone-bench allreduce [--sizes 1,4,16,64] [--ranks 2,3] [--rounds 3]   (ring allreduce between rank processes)
 //   intone-bench make-call --from FILE --minutes 120 --out FILE   (tiles FILE into one long 8 kHz mu-law call)
 //   intone-bench cluster [--tasks 100000] [--workers 1] [--rounds 3] [--sleep-tasks 2000] [--sleep-ms 20] [--sleep-workers 8]
 import Foundation
@@ -54,6 +55,14 @@ case "exchange":
     for n in option("--workers", default: "1,2").split(separator: ",").compactMap({ Int($0) }) {
         try ClusterBenchmark.exchange(sizesMB: sizes, workers: n, rounds: Int(option("--rounds", default: "3"))!)
     }
+case "allreduce":
+    try AllreduceBenchmark.run(sizesMB: option("--sizes", default: "1,4,16,64").split(separator: ",").compactMap { Int($0) },
+                               ranks: option("--ranks", default: "2,3").split(separator: ",").compactMap { Int($0) },
+                               rounds: Int(option("--rounds", default: "3"))!)
+case "allreduce-rank":
+    try AllreduceBenchmark.rank(Int(option("--rank", default: "0"))!, of: Int(option("--ranks", default: "2"))!,
+                                sizesMB: option("--sizes", default: "1").split(separator: ",").compactMap { Int($0) },
+                                rounds: Int(option("--rounds", default: "3"))!)
 case "make-call":
     let from = option("--from", default: ""), out = option("--out", default: "")
     if from.isEmpty || out.isEmpty { fail("make-call needs --from FILE and --out FILE") }

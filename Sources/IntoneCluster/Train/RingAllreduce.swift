@@ -77,13 +77,16 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s - 1, p)
-                let payload = try receive()
-                guard payload.count == target.count * 4 else {
-                    throw ClusterError("ring: rank \(predecessor + 1) sent \(payload.count / 4) values for a piece of \(target.count)")
-                }
-                payload.withUnsafeBytes { raw in
+                try receive(count: target.count) { raw in
+                    guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
-                        for (k, i) in target.enumerated() { v[i] += raw.loadUnaligned(fromByteOffset: 4 * k, as: Float.self) }
+                        let out = v.baseAddress! + target.lowerBound
+                        if Int(bitPattern: raw.baseAddress) % 4 == 0 {
+                            let incoming = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                            for k in 0..<target.count { out[k] += incoming[k] }
+                        } else {
+                            for k in 0..<target.count { out[k] += raw.loadUnaligned(fromByteOffset: 4 * k, as: Float.self) }
+                        }
                     }
                 }
                 // Passed on at once: to the next reduce step, or, summed in full, the first all-gather step.
@@ -94,11 +97,8 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s, p)
-                let payload = try receive()
-                guard payload.count == target.count * 4 else {
-                    throw ClusterError("ring: rank \(predecessor + 1) sent \(payload.count / 4) values for a piece of \(target.count)")
-                }
-                payload.withUnsafeBytes { raw in
+                try receive(count: target.count) { raw in
+                    guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
                         UnsafeMutableRawPointer(v.baseAddress! + target.lowerBound).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
                     }
@@ -137,9 +137,24 @@ public struct RingAllreduce {
 
     // MARK: - Messages
 
+    /// Sends `values[range]` as one data message, straight from the array.
     private mutating func sendFloats(_ values: [Float], _ range: Range<Int>) throws(ClusterError) {
-        let bytes = values.withUnsafeBytes { Array($0[(range.lowerBound * 4)..<(range.upperBound * 4)]) }
-        try send(bytes, kind: .data)
+        let ms = Int32(min(Double(Int32.max), timeout * 1000))
+        let socket = try link.outbox(to: successor, sendTimeout: ms)
+        let h = header(.data, sent)
+        let failure = values.withUnsafeBytes { raw -> (any Error)? in
+            do {
+                try socket.send(header: h, payload: UnsafeRawBufferPointer(rebasing: raw[(range.lowerBound * 4)..<(range.upperBound * 4)]))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure {
+            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(successor.split(separator: " ").first ?? ""): \((failure as? ZMQError)?.reason ?? "\(failure)")")
+        }
+        sent += 1
+        bytesSent += range.count * 4
     }
 
     private func header(_ kind: MessageKind, _ sequence: UInt64) -> [UInt8] {
@@ -157,6 +172,54 @@ public struct RingAllreduce {
         }
         sent += 1
         bytesSent += payload.count
+    }
+
+    /// The next data message of this session from the predecessor, which must hold `count` floats,
+    /// handed to `use` in place.
+    private mutating func receive(count: Int, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
+        let expected = received
+        while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { throw ClusterError("no data from \(from) for \(timeout) s") }
+            let wait = Int((deadline - now) / 1_000_000) + 1
+            // nil: stale or nothing; otherwise the outcome for this session's next message.
+            let outcome: Result<Void, ClusterError>?
+            do {
+                outcome = try link.inbox.receive(timeout: wait) { frames -> Result<Void, ClusterError>? in
+                    guard let check = Self.check(frames, tag: tag, expected: expected, from: from) else { return nil }
+                    if case .failure = check { return check }
+                    guard frames[1].count == count * 4 else {
+                        return .failure(ClusterError("ring: \(from) sent \(frames[1].count / 4) values for a piece of \(count)"))
+                    }
+                    use(frames[1])
+                    return .success(())
+                } ?? nil
+            } catch {
+                throw ClusterError("ring: \(error)")
+            }
+            switch outcome {
+            case nil: continue
+            case .failure(let e)?: throw e
+            case .success?:
+                received += 1
+                return
+            }
+        }
+    }
+
+    /// Whether `frames` is this session's message number `expected` (success), another session's
+    /// (nil: dropped), or an abort or a message out of order (failure).
+    static func check(_ frames: [UnsafeRawBufferPointer], tag: [UInt8], expected: UInt64, from: String) -> Result<Void, ClusterError>? {
+        guard frames.count == 2, frames[0].count == tag.count + 9, frames[0].starts(with: tag) else { return nil }
+        let h = frames[0]
+        if h[tag.count + 8] == MessageKind.abort.rawValue {
+            return .failure(ClusterError("\(from) gave up: \(String(decoding: frames[1], as: UTF8.self))"))
+        }
+        let sequence = UInt64(littleEndian: h.loadUnaligned(fromByteOffset: tag.count, as: UInt64.self))
+        guard sequence == expected else { return .failure(ClusterError("ring: message \(sequence) from \(from) where \(expected) was due")) }
+        return .success(())
     }
 
     /// The next message of this session from the predecessor, dropping stale ones.
