@@ -7,12 +7,13 @@ import Foundation
 public enum WorkerTasks {
     struct Kind: Decodable { var kind: String? }
 
-    public static func handler(ringLink: RingLink? = nil) -> WorkerShell.Handler {
+    /// - Parameter perturbAfterStep: fault injection for tests (see `ReplicaEpochTask`).
+    public static func handler(ringLink: RingLink? = nil, perturbAfterStep: Int? = nil) -> WorkerShell.Handler {
         let trial = ClusterTrialExecutor.workerHandler()
         let extract = ExtractTaskData.workerHandler()
         let score = ClusterCallScorer.workerHandler()
         let gradients = ClusterGradientComputer.workerHandler()
-        let replica = ReplicaEpochTask.workerHandler(link: ringLink)
+        let replica = ReplicaEpochTask.workerHandler(link: ringLink, perturbAfterStep: perturbAfterStep)
         return { body, blobs in
             let kind = ClusterJSON.decode(Kind.self, Array(body.utf8))?.kind
             switch kind {

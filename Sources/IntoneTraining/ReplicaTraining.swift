@@ -61,9 +61,11 @@ public enum ReplicaTraining {
     ///   - trainCount: examples in the training split; the epoch's order is `Trainer.epochOrder`.
     ///   - labels: every training example's class, by index.
     ///   - inputs: the network inputs of training examples, by index.
+    ///   - afterStep: called after each step (1-based) with the network; fault injection in tests.
     public static func runEpoch<Exchange: ReplicaExchange>(
         _ plan: ReplicaEpochPlan, network: inout Network, optimizer: inout TrainingOptimizer, trainCount n: Int,
-        labels: [Int], classWeights: [Float]?, inputs: ([Int]) throws(TrainingError) -> Tensor, exchange: inout Exchange
+        labels: [Int], classWeights: [Float]?, inputs: ([Int]) throws(TrainingError) -> Tensor, exchange: inout Exchange,
+        afterStep: ((Int, inout Network) -> Void)? = nil
     ) throws(TrainingError) -> ReplicaEpochTotals {
         let order = Trainer.epochOrder(seed: plan.seed, epoch: plan.epoch, count: n)
         let batches = (n + plan.batchSize - 1) / plan.batchSize
@@ -107,6 +109,7 @@ public enum ReplicaTraining {
             network.state = Array(buffer[p...])
             optimizer.apply(gradients: Array(buffer[..<p]), to: &network.parameters)
             totals.steps += 1
+            afterStep?(b + 1, &network)
             if plan.checkEvery > 0 && (b + 1) % plan.checkEvery == 0 && b + 1 < batches {
                 totals.computeSeconds += lap()
                 try exchange.agree(on: fingerprint(network), step: b + 1)

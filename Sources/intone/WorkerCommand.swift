@@ -34,6 +34,10 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Host or address other workers reach this one at (default: this machine's address on the route to the coordinator).")
     var advertise: String?
 
+    @Option(name: .customLong("fault-perturb-after-step"),
+            help: ArgumentHelp("Fault injection for tests: nudge one parameter of this worker's replica after this step of every epoch.", visibility: .hidden))
+    var faultPerturbAfterStep: Int?
+
     @Option(help: ArgumentHelp("Stop when the process with this id exits (for workers started by --local-workers).", visibility: .hidden))
     var parent: Int32?
 
@@ -62,7 +66,7 @@ struct WorkerCommand: ParsableCommand {
             ring = nil
         }
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 security: mode, handler: WorkerTasks.handler(ringLink: ring))
+                                 security: mode, handler: WorkerTasks.handler(ringLink: ring, perturbAfterStep: faultPerturbAfterStep))
         worker.ringEndpoint = ring?.advertised
         worker.log = { logger.info("\($0)") }
         do {

@@ -146,4 +146,52 @@ struct DataParallelTrainingTests {
         #expect(a.count == 8 && b.count == 8)
         for (x, y) in zip(a, b) { #expect(abs(x[4] - y[4]) <= 0.02, "val_accuracy \(x[4]) vs \(y[4])") }
     }
+
+    /// A worker that joins mid-run is taken into the ring at the next epoch boundary: one replica
+    /// computes both shards until then, a ring of two afterwards. Both are the bytes of the two
+    /// shards computed here (one replica sums as here; two equal halves sum exactly).
+    @Test func aWorkerThatJoinsIsTakenInAtTheNextEpoch() throws {
+        let f = Self.fixture
+        let endpoint = "ipc://" + f.dir.file("join.sock")
+        let log = f.dir.file("join-job.log")
+        let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("joined"),
+                                           "--bind", endpoint, "--shards", "2", "--epochs", "12", "--wait-for-workers", "3"], log: log)
+        var workers = [try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "j1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])]
+        defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(120)
+        while job.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: f.dir.file("joined/checkpoint/checkpoint.json")) {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        workers.append(try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "j2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]))
+        let finished = Date().addingTimeInterval(180)
+        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
+        #expect(text.contains("epoch 1: ring of 1 worker: j1"), "job log:\n\(text)")
+        #expect(text.contains("ring of 2 workers: j1"), "j2 was not taken in; job log:\n\(text)")
+        try Self.train("two-here-12", ["--shards", "2", "--threads", "1", "--epochs", "12"])
+        #expect(try Self.sameModel("joined", "two-here-12"))
+    }
+
+    /// Replicas that stop agreeing (one worker nudges a parameter after step 2, as a silent bit flip
+    /// would) stop the run at the next check with an error that says so, instead of training on.
+    @Test func replicasThatDivergeStopTheRunWithAClearError() throws {
+        let f = Self.fixture
+        let endpoint = "ipc://" + f.dir.file("diverge.sock")
+        let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("diverged"),
+                                           "--bind", endpoint, "--shards", "2", "--check-every", "2", "--wait-for-workers", "30"],
+                                          log: f.dir.file("diverge-job.log"))
+        let workers = [
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "d1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]),
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "d2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet",
+                                     "--fault-perturb-after-step", "2"]),
+        ]
+        defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let finished = Date().addingTimeInterval(120)
+        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
+        let text = (try? String(contentsOfFile: f.dir.file("diverge-job.log"), encoding: .utf8)) ?? ""
+        #expect(!job.isRunning && job.terminationStatus != 0)
+        #expect(text.contains("epoch 1: replicas disagree after step 2: rank 1 and rank 2 hold different parameters"), "job log:\n\(text)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file("diverged/model")))
+    }
 }

@@ -59,8 +59,10 @@ enum ReplicaEpochTask {
         }
     }
 
-    /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`.
-    static func workerHandler(link: RingLink?) -> WorkerShell.Handler {
+    /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`. With
+    /// `perturbAfterStep` (fault injection for tests: `intone worker --fault-perturb-after-step`),
+    /// this replica nudges one parameter after that step of every epoch, as a silent bit flip would.
+    static func workerHandler(link: RingLink?, perturbAfterStep: Int? = nil) -> WorkerShell.Handler {
         let networks = NetworkPool()
         return { text, blobs in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == kind else { throw ClusterError("unreadable replica task") }
@@ -102,7 +104,8 @@ enum ReplicaEpochTask {
                 do {
                     try exchange.ring.handshake()
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
-                                                        classWeights: body.classWeights, inputs: inputs, exchange: &exchange)
+                                                        classWeights: body.classWeights, inputs: inputs, exchange: &exchange,
+                                                        afterStep: perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
                 } catch let error as TrainingError {
                     exchange.ring.abort(error.reason)
                     throw ClusterError(error.reason)

@@ -25,8 +25,9 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     public let stepTimeout: Double
     /// Steps between parameter agreement checks within an epoch (always at its end).
     public let checkEvery: Int
-    /// Seconds to wait, at the first epoch, for as many ring workers as shards (or as `expectedWorkers`).
-    public var gatherSeconds = 15.0
+    /// Seconds to wait, at the first epoch, for as many ring workers as shards (or as
+    /// `expectedWorkers`): 15, or `waitForWorkers` if that is shorter.
+    public var gatherSeconds: Double { min(15, waitForWorkers) }
     /// Workers known to be coming (`--local-workers`), if known.
     public var expectedWorkers: Int? {
         get { lock.withLock { expected } }
@@ -69,7 +70,8 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
             let peers = gatherPeers(wanted: min(start.shards, expectedWorkers ?? start.shards), first: lock.withLock { epochsRun == 0 } && attempt == 1).filter { !excluded.contains($0.worker) }
             if peers.isEmpty {
                 if attempt == 1 && excluded.isEmpty {
-                    log("no worker serves a ring endpoint; exchanging gradients through the coordinator")
+                    log("no ring workers known to this job (none announced a ring endpoint, or a --cluster coordinator does not share them); "
+                        + "exchanging gradients through the coordinator")
                     lock.withLock { disabled = true }
                     return nil
                 }
@@ -86,6 +88,9 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                 return end
             case .failure(let failure):
                 reasons.append(failure.summary)
+                if let diverged = failure.reasons.keys.sorted().lazy.compactMap({ failure.reasons[$0] }).first(where: { $0.contains("replicas disagree") }) {
+                    throw TrainingError("epoch \(start.epoch + 1): \(diverged)")
+                }
                 let stillThere = Set(scheduler.ringPeers.map(\.worker))
                 if failure.unreachable && ring.allSatisfy({ stillThere.contains($0.worker) }) && ring.count > 1 {
                     log("epoch \(start.epoch + 1): the ring workers cannot reach each other (\(failure.summary)); exchanging gradients through the coordinator from now on")
