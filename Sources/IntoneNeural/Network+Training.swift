@@ -140,7 +140,7 @@ extension Network {
         if gradients.count != parameters.count { gradients = [Float](repeating: 0, count: parameters.count) }
         gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         Self.backward(layers: &layers, activations: activations, deltas: &deltas, parameters: parameters, gradients: &gradients,
-                      parameterRanges: parameterRanges, offsets: o, batch: batch, inputGradient: inputGradient)
+                      parameterRanges: parameterRanges, offsets: o, batch: batch, inputGradient: inputGradient, sync: batchStatisticsSync)
         return BatchResult(loss: result.loss, correct: result.correct, count: batch)
     }
 
@@ -149,12 +149,12 @@ extension Network {
         reserve(batch: batch, training: training)
         Self.forward(layers: &layers, activations: &activations, parameters: parameters, state: &state, random: &dropoutRandom,
                      parameterRanges: parameterRanges, stateRanges: stateRanges, offsets: offsets(batch: batch),
-                     input: input, batch: batch, training: training)
+                     input: input, batch: batch, training: training, sync: training ? batchStatisticsSync : nil)
     }
 
     private static func forward(layers: inout [any NeuralLayer], activations: inout [Float], parameters: [Float], state: inout [Float],
                                 random: inout SeededRandom, parameterRanges: [Range<Int>], stateRanges: [Range<Int>], offsets o: [Int],
-                                input: UnsafeBufferPointer<Float>, batch: Int, training: Bool) {
+                                input: UnsafeBufferPointer<Float>, batch: Int, training: Bool, sync: BatchStatisticsSync?) {
         activations.withUnsafeMutableBufferPointer { acts in
             _ = UnsafeMutableBufferPointer(rebasing: acts[o[0]..<o[1]]).update(fromContentsOf: input)
             parameters.withUnsafeBufferPointer { params in
@@ -162,7 +162,7 @@ extension Network {
                     for i in layers.indices {
                         let pass = ForwardPass(batch: batch, training: training,
                                                parameters: UnsafeBufferPointer(rebasing: params[parameterRanges[i]]),
-                                               state: UnsafeMutableBufferPointer(rebasing: st[stateRanges[i]]))
+                                               state: UnsafeMutableBufferPointer(rebasing: st[stateRanges[i]]), sync: sync)
                         layers[i].forward(UnsafeBufferPointer(rebasing: acts[o[i]..<o[i + 1]]),
                                           into: UnsafeMutableBufferPointer(rebasing: acts[o[i + 1]..<o[i + 2]]),
                                           pass: pass, random: &random)
@@ -175,7 +175,8 @@ extension Network {
     /// Backpropagates from the gradient at the softmax's input (already in `deltas`) down to the first
     /// layer, adding parameter gradients.
     private static func backward(layers: inout [any NeuralLayer], activations: [Float], deltas: inout [Float], parameters: [Float],
-                                 gradients: inout [Float], parameterRanges: [Range<Int>], offsets o: [Int], batch: Int, inputGradient: Bool) {
+                                 gradients: inout [Float], parameterRanges: [Range<Int>], offsets o: [Int], batch: Int, inputGradient: Bool,
+                                 sync: BatchStatisticsSync?) {
         activations.withUnsafeBufferPointer { acts in
             deltas.withUnsafeMutableBufferPointer { d in
                 parameters.withUnsafeBufferPointer { params in
@@ -189,7 +190,8 @@ extension Network {
                                 input: UnsafeBufferPointer(rebasing: acts[o[i]..<o[i + 1]]),
                                 output: UnsafeBufferPointer(rebasing: acts[o[i + 1]..<o[i + 2]]),
                                 outputGradient: UnsafeBufferPointer(rebasing: d[o[i + 1]..<o[i + 2]]),
-                                inputGradient: i > 0 || inputGradient ? UnsafeMutableBufferPointer(rebasing: d[o[i]..<o[i + 1]]) : nil)
+                                inputGradient: i > 0 || inputGradient ? UnsafeMutableBufferPointer(rebasing: d[o[i]..<o[i + 1]]) : nil,
+                                sync: sync)
                             layers[i].backward(pass)
                         }
                     }

@@ -36,6 +36,9 @@ public struct Network: Sendable {
     /// `SeededRandom(seed: run, stream: "dropout/epoch/3/batch/17")`) to make a step independent of the
     /// ones before it, as data-parallel workers need.
     public var dropoutRandom: SeededRandom
+    /// Set by data-parallel training with synchronised batch normalisation: training passes sum
+    /// their batch statistics over the replicas through it (nil: each batch's own statistics).
+    public var batchStatisticsSync: BatchStatisticsSync?
 
     var layers: [any NeuralLayer]
     let parameterRanges: [Range<Int>]

@@ -2,13 +2,16 @@ import Foundation
 import IntoneNeural
 
 /// How replicas exchange during data-parallel training: a sum of every replica's buffer (an
-/// allreduce) and a check that all hold the same parameters. A ring of workers implements it
-/// (`RingAllreduce` in IntoneCluster); a lone replica's exchange does nothing.
-public protocol ReplicaExchange {
+/// allreduce), of batch statistics within a pass (SyncBatchNorm), and a check that all hold the
+/// same parameters. A ring of workers implements it (`RingAllreduce` in IntoneCluster); a lone
+/// replica's exchange does nothing.
+public protocol ReplicaExchange: AnyObject {
     /// Replaces `values` with the element-wise sum over the replicas.
-    mutating func sum(_ values: inout [Float]) throws(TrainingError)
+    func sum(_ values: inout [Float]) throws(TrainingError)
+    /// The same for batch statistics, in double precision.
+    func sum(_ values: inout [Double]) throws(TrainingError)
     /// Throws if any replica's `fingerprint` differs from this one's.
-    mutating func agree(on fingerprint: UInt64, step: Int) throws(TrainingError)
+    func agree(on fingerprint: UInt64, step: Int) throws(TrainingError)
     /// Seconds spent exchanging so far.
     var communicationSeconds: Double { get }
 }
@@ -24,14 +27,18 @@ public struct ReplicaEpochPlan: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Steps between parameter agreement checks (0: only at the end of the epoch).
     public var checkEvery: Int
+    /// Batch normalisation over the global batch (SyncBatchNorm): the replica's shards run as one
+    /// pass (with the first one's dropout stream) whose statistics are summed over the replicas.
+    public var syncBatchNorm: Bool
 
-    public init(epoch: Int, batchSize: Int, shards: Int, ownedShards: [Int], seed: UInt64, checkEvery: Int) {
+    public init(epoch: Int, batchSize: Int, shards: Int, ownedShards: [Int], seed: UInt64, checkEvery: Int, syncBatchNorm: Bool = false) {
         self.epoch = epoch
         self.batchSize = batchSize
         self.shards = shards
         self.ownedShards = ownedShards
         self.seed = seed
         self.checkEvery = checkEvery
+        self.syncBatchNorm = syncBatchNorm
     }
 }
 
@@ -64,7 +71,7 @@ public enum ReplicaTraining {
     ///   - afterStep: called after each step (1-based) with the network; fault injection in tests.
     public static func runEpoch<Exchange: ReplicaExchange>(
         _ plan: ReplicaEpochPlan, network: inout Network, optimizer: inout TrainingOptimizer, trainCount n: Int,
-        labels: [Int], classWeights: [Float]?, inputs: ([Int]) throws(TrainingError) -> Tensor, exchange: inout Exchange,
+        labels: [Int], classWeights: [Float]?, inputs: ([Int]) throws(TrainingError) -> Tensor, exchange: Exchange,
         afterStep: ((Int, inout Network) -> Void)? = nil
     ) throws(TrainingError) -> ReplicaEpochTotals {
         let order = Trainer.epochOrder(seed: plan.seed, epoch: plan.epoch, count: n)
@@ -79,11 +86,43 @@ public enum ReplicaTraining {
             defer { clock = t }
             return Double(t - clock) / 1e9
         }
+        // SyncBatchNorm: the network sums its batch statistics through the exchange; a failure
+        // there is kept and thrown after the pass (a layer cannot throw).
+        var statisticsFailure: TrainingError?
+        if plan.syncBatchNorm {
+            network.batchStatisticsSync = BatchStatisticsSync { values in
+                guard statisticsFailure == nil else { return }
+                do { try exchange.sum(&values) } catch let e as TrainingError { statisticsFailure = e } catch { statisticsFailure = TrainingError("\(error)") }
+            }
+        }
+        defer { network.batchStatisticsSync = nil }
         for b in 0..<batches {
             let batch = Array(order[(b * plan.batchSize)..<min(n, (b + 1) * plan.batchSize)])
             let startState = network.state
             for i in sums.indices { sums[i] = 0 }
-            for s in plan.ownedShards {
+            if plan.syncBatchNorm {
+                let members = plan.ownedShards.flatMap { batch[ShardedGradients.shardRange($0, of: plan.shards, batch: batch.count)] }
+                let w = Double(members.count) / Double(batch.count)
+                network.batchStatisticsSync?.weight = w
+                if members.isEmpty {
+                    network.joinBatchStatisticsWithoutSamples()
+                } else {
+                    let r = try ShardedGradients.compute(&network, inputs: try inputs(members), labels: members.map { labels[$0] },
+                                                         classWeights: classWeights, seed: plan.seed, epoch: plan.epoch, batch: b,
+                                                         shard: plan.ownedShards[0], shards: plan.shards)
+                    network.gradients.withUnsafeBufferPointer { g in
+                        for i in 0..<p { sums[i] = w * Double(g[i]) }
+                    }
+                    network.state.withUnsafeBufferPointer { v in
+                        for i in 0..<st { sums[p + i] = w * Double(v[i]) }
+                    }
+                    totals.lossSum += r.lossSum
+                    totals.correct += r.correct
+                    totals.count += r.count
+                }
+                if let failure = statisticsFailure { throw failure }
+            }
+            for s in plan.ownedShards where !plan.syncBatchNorm {
                 let range = ShardedGradients.shardRange(s, of: plan.shards, batch: batch.count)
                 if range.isEmpty { continue }
                 let members = Array(batch[range])
@@ -139,10 +178,11 @@ public enum ReplicaTraining {
 }
 
 /// A lone replica: nothing to exchange.
-public struct SoloExchange: ReplicaExchange {
+public final class SoloExchange: ReplicaExchange {
     public init() {}
-    public mutating func sum(_ values: inout [Float]) throws(TrainingError) {}
-    public mutating func agree(on fingerprint: UInt64, step: Int) throws(TrainingError) {}
+    public func sum(_ values: inout [Float]) throws(TrainingError) {}
+    public func sum(_ values: inout [Double]) throws(TrainingError) {}
+    public func agree(on fingerprint: UInt64, step: Int) throws(TrainingError) {}
     public var communicationSeconds: Double { 0 }
 }
 

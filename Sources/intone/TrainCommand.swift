@@ -60,6 +60,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("check-every"), help: "Ring: steps between checks that every replica holds the same parameters (also at each epoch's end).")
     var checkEvery: Int = 50
 
+    @Flag(name: .customLong("sync-batch-norm"), help: "Ring: batch normalisation over the whole global batch (statistics summed over the workers, as SyncBatchNorm), instead of each shard's own.")
+    var syncBatchNorm = false
+
     @OptionGroup var placement: ClusterOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -70,6 +73,9 @@ struct TrainCommand: ParsableCommand {
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1.") }
         if !(stepTimeout > 0) { throw ValidationError("--step-timeout must be positive.") }
         if checkEvery < 0 { throw ValidationError("--check-every must be 0 or more.") }
+        if syncBatchNorm && (allreduce != .ring || !placement.isDistributed) {
+            throw ValidationError("--sync-batch-norm needs workers on a ring: --local-workers or --bind (with --allreduce ring).")
+        }
     }
 
     func run() throws {
@@ -89,6 +95,7 @@ struct TrainCommand: ParsableCommand {
         // The shard count changes the arithmetic, so it is part of the run's identity too.
         let shardCount = shards ?? placement.localWorkers ?? (placement.isDistributed ? 2 : 1)
         if shardCount != 1 { text += "\n# --shards \(shardCount)\n" }
+        if syncBatchNorm { text += "\n# --sync-batch-norm\n" }
         let logger = logging.makeLogger("intone.train")
         let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
         defer { localCluster?.stop() }
@@ -102,7 +109,7 @@ struct TrainCommand: ParsableCommand {
         run.computer = scheduler.map { ClusterGradientComputer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
         if allreduce == .ring, let scheduler {
             let ring = RingEpochRunner(scheduler: scheduler, waitForWorkers: placement.waitForWorkers, stepTimeout: stepTimeout,
-                                       checkEvery: checkEvery, log: { [logger] in logger.info("\($0)") })
+                                       checkEvery: checkEvery, syncBatchNorm: syncBatchNorm, log: { [logger] in logger.info("\($0)") })
             ring.expectedWorkers = placement.localWorkers
             run.replicas = ring
         }

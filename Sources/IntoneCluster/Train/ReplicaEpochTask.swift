@@ -100,11 +100,11 @@ enum ReplicaEpochTask {
                 return Tensor(shape: [indices.count] + body.inputShape, values: x)
             }
             let totals: ReplicaEpochTotals = try link.withSession {
-                var exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
+                let exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
                 do {
                     try exchange.ring.handshake()
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
-                                                        classWeights: body.classWeights, inputs: inputs, exchange: &exchange,
+                                                        classWeights: body.classWeights, inputs: inputs, exchange: exchange,
                                                         afterStep: perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
                 } catch let error as TrainingError {
                     exchange.ring.abort(error.reason)
@@ -122,14 +122,20 @@ enum ReplicaEpochTask {
 }
 
 /// The ring as a replica's exchange.
-struct RingExchange: ReplicaExchange {
+final class RingExchange: ReplicaExchange {
     var ring: RingAllreduce
 
-    mutating func sum(_ values: inout [Float]) throws(TrainingError) {
+    init(ring: RingAllreduce) { self.ring = ring }
+
+    func sum(_ values: inout [Float]) throws(TrainingError) {
         do { try ring.sum(&values) } catch { throw TrainingError(error.reason) }
     }
 
-    mutating func agree(on fingerprint: UInt64, step: Int) throws(TrainingError) {
+    func sum(_ values: inout [Double]) throws(TrainingError) {
+        do { try ring.sum(&values) } catch { throw TrainingError(error.reason) }
+    }
+
+    func agree(on fingerprint: UInt64, step: Int) throws(TrainingError) {
         do { try ring.agree(on: fingerprint, what: "after step \(step)") } catch { throw TrainingError(error.reason) }
     }
 

@@ -59,14 +59,17 @@ public struct RingAllreduce {
         }
     }
 
-    /// Replaces `values` with the element-wise sum of every rank's `values` (same count on every rank).
-    public mutating func sum(_ values: inout [Float]) throws(ClusterError) {
+    /// Replaces `values` with the element-wise sum of every rank's `values` (same count and type on
+    /// every rank: float32 gradients, or double batch statistics).
+    public mutating func sum<T: BinaryFloatingPoint>(_ values: inout [T]) throws(ClusterError) {
         guard size > 1, !values.isEmpty else { return }
+        let width = MemoryLayout<T>.stride
         let begun = DispatchTime.now().uptimeNanoseconds
         defer { communicationSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9 }
         let n = size, r = rank, count = values.count
         let longest = (count + n - 1) / n
-        let pieces = max(1, (longest + chunk - 1) / chunk)
+        let perPiece = max(256, chunk * 4 / width)
+        let pieces = max(1, (longest + perPiece - 1) / perPiece)
         func range(_ segment: Int, _ piece: Int) -> Range<Int> {
             let s = (segment % n + n) % n
             let lo = s * count / n, hi = (s + 1) * count / n
@@ -77,15 +80,15 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s - 1, p)
-                try receive(count: target.count) { raw in
+                try receive(count: target.count, width: width) { raw in
                     guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
                         let out = v.baseAddress! + target.lowerBound
-                        if Int(bitPattern: raw.baseAddress) % 4 == 0 {
-                            let incoming = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                        if Int(bitPattern: raw.baseAddress) % MemoryLayout<T>.alignment == 0 {
+                            let incoming = raw.baseAddress!.assumingMemoryBound(to: T.self)
                             for k in 0..<target.count { out[k] += incoming[k] }
                         } else {
-                            for k in 0..<target.count { out[k] += raw.loadUnaligned(fromByteOffset: 4 * k, as: Float.self) }
+                            for k in 0..<target.count { out[k] += raw.loadUnaligned(fromByteOffset: width * k, as: T.self) }
                         }
                     }
                 }
@@ -97,7 +100,7 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s, p)
-                try receive(count: target.count) { raw in
+                try receive(count: target.count, width: width) { raw in
                     guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
                         UnsafeMutableRawPointer(v.baseAddress! + target.lowerBound).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
@@ -123,9 +126,11 @@ public struct RingAllreduce {
             guard payload.count == 8 else { throw ClusterError("ring: a malformed fingerprint from rank \(predecessor + 1)") }
             all[(from - 1 + size) % size] = UInt64(littleEndian: payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
         }
-        if let other = all.indices.first(where: { all[$0] != all[rank] }) {
-            throw ClusterError("replicas disagree \(what): rank \(rank + 1) and rank \(other + 1) hold different parameters "
-                               + "(fingerprints \(String(all[rank], radix: 16)) and \(String(all[other], radix: 16))); stopping rather than training diverged copies")
+        // Every rank sees the same list, so every rank words the same message: the first rank that
+        // differs from rank 1.
+        if let other = all.indices.first(where: { all[$0] != all[0] }) {
+            throw ClusterError("replicas disagree \(what): rank 1 and rank \(other + 1) hold different parameters "
+                               + "(fingerprints \(String(all[0], radix: 16)) and \(String(all[other], radix: 16))); stopping rather than training diverged copies")
         }
     }
 
@@ -138,13 +143,14 @@ public struct RingAllreduce {
     // MARK: - Messages
 
     /// Sends `values[range]` as one data message, straight from the array.
-    private mutating func sendFloats(_ values: [Float], _ range: Range<Int>) throws(ClusterError) {
+    private mutating func sendFloats<T: BinaryFloatingPoint>(_ values: [T], _ range: Range<Int>) throws(ClusterError) {
+        let width = MemoryLayout<T>.stride
         let ms = Int32(min(Double(Int32.max), timeout * 1000))
         let socket = try link.outbox(to: successor, sendTimeout: ms)
         let h = header(.data, sent)
         let failure = values.withUnsafeBytes { raw -> (any Error)? in
             do {
-                try socket.send(header: h, payload: UnsafeRawBufferPointer(rebasing: raw[(range.lowerBound * 4)..<(range.upperBound * 4)]))
+                try socket.send(header: h, payload: UnsafeRawBufferPointer(rebasing: raw[(range.lowerBound * width)..<(range.upperBound * width)]))
                 return nil
             } catch {
                 return error
@@ -154,7 +160,7 @@ public struct RingAllreduce {
             throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(successor.split(separator: " ").first ?? ""): \((failure as? ZMQError)?.reason ?? "\(failure)")")
         }
         sent += 1
-        bytesSent += range.count * 4
+        bytesSent += range.count * width
     }
 
     private func header(_ kind: MessageKind, _ sequence: UInt64) -> [UInt8] {
@@ -174,9 +180,9 @@ public struct RingAllreduce {
         bytesSent += payload.count
     }
 
-    /// The next data message of this session from the predecessor, which must hold `count` floats,
-    /// handed to `use` in place.
-    private mutating func receive(count: Int, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
+    /// The next data message of this session from the predecessor, which must hold `count` values
+    /// of `width` bytes, handed to `use` in place.
+    private mutating func receive(count: Int, width: Int = 4, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
         let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
         let expected = received
@@ -190,8 +196,8 @@ public struct RingAllreduce {
                 outcome = try link.inbox.receive(timeout: wait) { frames -> Result<Void, ClusterError>? in
                     guard let check = Self.check(frames, tag: tag, expected: expected, from: from) else { return nil }
                     if case .failure = check { return check }
-                    guard frames[1].count == count * 4 else {
-                        return .failure(ClusterError("ring: \(from) sent \(frames[1].count / 4) values for a piece of \(count)"))
+                    guard frames[1].count == count * width else {
+                        return .failure(ClusterError("ring: \(from) sent \(frames[1].count / width) values for a piece of \(count)"))
                     }
                     use(frames[1])
                     return .success(())

@@ -36,6 +36,9 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     private var expected: Int?
     /// Attempts per epoch before the run stops.
     public var maxAttempts = 4
+    /// Batch normalisation over the global batch (`--sync-batch-norm`): needs the ring, so the run
+    /// stops rather than fall back to the coordinator.
+    public let syncBatchNorm: Bool
     let log: @Sendable (String) -> Void
     private let lock = NSLock()
     private var pages: Pages?
@@ -53,7 +56,8 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     static let pageBytes = 32 << 20
 
     public init(scheduler: any TaskScheduler, waitForWorkers: Double = 60, stepTimeout: Double = 30, checkEvery: Int = 50,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                syncBatchNorm: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.syncBatchNorm = syncBatchNorm
         self.scheduler = scheduler
         self.waitForWorkers = waitForWorkers
         self.stepTimeout = stepTimeout
@@ -70,6 +74,10 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
             let peers = gatherPeers(wanted: min(start.shards, expectedWorkers ?? start.shards), first: lock.withLock { epochsRun == 0 } && attempt == 1).filter { !excluded.contains($0.worker) }
             if peers.isEmpty {
                 if attempt == 1 && excluded.isEmpty {
+                    if syncBatchNorm {
+                        throw TrainingError("--sync-batch-norm needs workers on a ring, and no ring workers are known to this job "
+                                            + "(none announced a ring endpoint, or a --cluster coordinator does not share them)")
+                    }
                     log("no ring workers known to this job (none announced a ring endpoint, or a --cluster coordinator does not share them); "
                         + "exchanging gradients through the coordinator")
                     lock.withLock { disabled = true }
@@ -93,6 +101,10 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                 }
                 let stillThere = Set(scheduler.ringPeers.map(\.worker))
                 if failure.unreachable && ring.allSatisfy({ stillThere.contains($0.worker) }) && ring.count > 1 {
+                    if syncBatchNorm {
+                        throw TrainingError("epoch \(start.epoch + 1): the ring workers cannot reach each other (\(failure.summary)), "
+                                            + "and --sync-batch-norm needs the ring; let the workers reach each other's --ring-bind ports")
+                    }
                     log("epoch \(start.epoch + 1): the ring workers cannot reach each other (\(failure.summary)); exchanging gradients through the coordinator from now on")
                     lock.withLock { disabled = true }
                     return nil
@@ -142,7 +154,8 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         var rankOf: [String: Int] = [:]
         for (rank, peer) in ring.enumerated() {
             let plan = ReplicaEpochPlan(epoch: start.epoch, batchSize: start.batchSize, shards: start.shards,
-                                        ownedShards: Array(stride(from: rank, to: start.shards, by: ring.count)), seed: start.seed, checkEvery: checkEvery)
+                                        ownedShards: Array(stride(from: rank, to: start.shards, by: ring.count)), seed: start.seed, checkEvery: checkEvery,
+                                        syncBatchNorm: syncBatchNorm)
             let body = ReplicaEpochTask.Body(kind: ReplicaEpochTask.kind, config: start.configText, inputShape: net.inputShape, labels: labels,
                                              classWeights: start.classWeights, plan: plan, rank: rank, members: members, session: session,
                                              timeout: stepTimeout, optimizer: ReplicaEpochTask.with(slots: [], start.optimizer),

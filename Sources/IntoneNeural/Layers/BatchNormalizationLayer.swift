@@ -21,6 +21,8 @@ struct BatchNormalizationLayer: NeuralLayer {
     /// 1 / sqrt(var + ε) per channel from the last forward pass.
     private var inverseDeviation: [Float]
     private var lastForwardTrained = false
+    /// Rows of the global batch in the last synchronised forward pass (SyncBatchNorm).
+    private var globalRows = 0.0
 
     init(name: String, inputShape: [Int], momentum: Float, epsilon: Float) throws(LayerShapeError) {
         guard let c = inputShape.last, c > 0 else { throw LayerShapeError("BatchNormalization needs a channel axis") }
@@ -58,7 +60,29 @@ struct BatchNormalizationLayer: NeuralLayer {
         let x = input.baseAddress!, y = output.baseAddress!
         var mean = [Float](repeating: 0, count: channels)
         lastForwardTrained = pass.training
-        if pass.training {
+        if pass.training, let sync = pass.sync {
+            // SyncBatchNorm: the global batch's mean, then its biased variance, from sums over replicas.
+            var sums = [Double](repeating: 0, count: channels + 1)
+            for r in 0..<rows { let row = x + r * channels; for c in 0..<channels { sums[c] += Double(row[c]) } }
+            sums[channels] = Double(rows)
+            sync.sum(&sums)
+            let total = max(sums[channels], 1)
+            globalRows = total
+            let globalMean = (0..<channels).map { sums[$0] / total }
+            var squares = [Double](repeating: 0, count: channels)
+            for r in 0..<rows {
+                let row = x + r * channels
+                for c in 0..<channels { let d = Double(row[c]) - globalMean[c]; squares[c] += d * d }
+            }
+            sync.sum(&squares)
+            for c in 0..<channels {
+                let variance = Float(squares[c] / total)
+                mean[c] = Float(globalMean[c])
+                inverseDeviation[c] = 1 / (variance + epsilon).squareRoot()
+                movingMean[c] = movingMean[c] * momentum + mean[c] * (1 - momentum)
+                movingVariance[c] = movingVariance[c] * momentum + variance * (1 - momentum)
+            }
+        } else if pass.training {
             var sum = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
             let channels = channels
             sum.withUnsafeMutableBufferPointer { sp in
@@ -162,6 +186,22 @@ struct BatchNormalizationLayer: NeuralLayer {
                 for c in 0..<channels {
                     dGamma[c] += Float(sx[c])
                     dBeta[c] += Float(sd[c])
+                }
+                if trained, let sync = pass.sync {
+                    // SyncBatchNorm: Σ∂L/∂y and Σ∂L/∂y·x̂ over the global batch, in the global loss's
+                    // units (this replica's loss is its share `weight` of it), then back in this one's.
+                    let w = sync.weight
+                    var sums = [Double](repeating: 0, count: 2 * channels)
+                    for c in 0..<channels { sums[c] = w * sd[c]; sums[channels + c] = w * sx[c] }
+                    sync.sum(&sums)
+                    guard let dx = pass.inputGradient?.baseAddress, w > 0 else { return }
+                    let scale = 1 / (globalRows * w)
+                    let md = (0..<channels).map { Float(sums[$0] * scale) }, mx = (0..<channels).map { Float(sums[channels + $0] * scale) }
+                    for r in 0..<rows {
+                        let o = r * channels
+                        for c in 0..<channels { dx[o + c] = gamma[c] * inv[c] * (dy[o + c] - md[c] - xhat[o + c] * mx[c]) }
+                    }
+                    return
                 }
                 guard let dx = pass.inputGradient?.baseAddress else { return }
                 if trained {

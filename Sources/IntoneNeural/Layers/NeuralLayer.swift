@@ -18,6 +18,8 @@ struct ForwardPass {
     let parameters: UnsafeBufferPointer<Float>
     /// The layer's slice of the state buffer (BatchNormalization's moving statistics), updated in training.
     let state: UnsafeMutableBufferPointer<Float>
+    /// Training with batch statistics summed over replicas (SyncBatchNorm), if set.
+    var sync: BatchStatisticsSync? = nil
 }
 
 /// What a layer's backward pass reads and writes; it follows a forward pass on the same batch.
@@ -33,6 +35,8 @@ struct BackwardPass {
     let outputGradient: UnsafeBufferPointer<Float>
     /// Where ∂loss/∂input goes (overwritten); nil for the first layer, whose input gradient nobody needs.
     let inputGradient: UnsafeMutableBufferPointer<Float>?
+    /// As in `ForwardPass`.
+    var sync: BatchStatisticsSync? = nil
 }
 
 /// A layer at run time: geometry fixed when the network is built, scratch memory sized for the largest
