@@ -59,9 +59,16 @@ public struct RingAllreduce {
         }
     }
 
-    /// Replaces `values` with the element-wise sum of every rank's `values` (same count and type on
-    /// every rank: float32 gradients, or double batch statistics).
-    public mutating func sum<T: BinaryFloatingPoint>(_ values: inout [T]) throws(ClusterError) {
+    /// Replaces `values` with the element-wise sum of every rank's `values` (same count on every rank).
+    public mutating func sum(_ values: inout [Float]) throws(ClusterError) { try reduce(&values) }
+
+    /// The same for double-precision values (batch statistics).
+    public mutating func sum(_ values: inout [Double]) throws(ClusterError) { try reduce(&values) }
+
+    /// The allreduce, specialised for each element type by the two `sum`s above.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    mutating func reduce<T: BinaryFloatingPoint>(_ values: inout [T]) throws(ClusterError) {
         guard size > 1, !values.isEmpty else { return }
         let width = MemoryLayout<T>.stride
         let begun = DispatchTime.now().uptimeNanoseconds
