@@ -47,6 +47,9 @@ public struct RingAllreduce {
 
     enum MessageKind: UInt8 { case data = 0, abort = 1 }
 
+    /// Seconds a rank waiting for its predecessor polls without sleeping.
+    static let spinSeconds = 0.05
+
     // MARK: - Collective operations
 
     /// Checks that the ring is closed: every rank hears from its predecessor. Fails with
@@ -190,13 +193,20 @@ public struct RingAllreduce {
     /// The next data message of this session from the predecessor, which must hold `count` values
     /// of `width` bytes, handed to `use` in place.
     private mutating func receive(count: Int, width: Int = 4, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        let begun = DispatchTime.now().uptimeNanoseconds
+        let deadline = begun + UInt64(timeout * 1e9)
+        let spinUntil = begun + UInt64(Self.spinSeconds * 1e9)
         let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
         let expected = received
         while true {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { throw ClusterError("no data from \(from) for \(timeout) s") }
-            let wait = Int((deadline - now) / 1_000_000) + 1
+            // Spin (yielding the core to ZeroMQ's I/O thread) before sleeping in poll: a core that
+            // goes idle, on a virtual machine above all, can take milliseconds to wake when the
+            // predecessor's piece lands, every step.
+            let spinning = now < spinUntil
+            if spinning { sched_yield() }
+            let wait = spinning ? 0 : Int((deadline - now) / 1_000_000) + 1
             // nil: stale or nothing; otherwise the outcome for this session's next message.
             let outcome: Result<Void, ClusterError>?
             do {
