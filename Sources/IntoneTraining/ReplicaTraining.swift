@@ -210,9 +210,13 @@ public struct ReplicaEpochEnd: Sendable {
     public var computeSeconds: Double
     public var communicationSeconds: Double
     public var replicas: Int
+    /// The validation split's loss and accuracy with the epoch's end parameters, if the replicas
+    /// scored it (as `Trainer.evaluate` does).
+    public var validation: (loss: Double, accuracy: Double)?
 
     public init(parameters: [Float], state: [Float], optimizer: TrainingOptimizer, lossSum: Double, correct: Int,
-                computeSeconds: Double, communicationSeconds: Double, replicas: Int) {
+                computeSeconds: Double, communicationSeconds: Double, replicas: Int, validation: (loss: Double, accuracy: Double)? = nil) {
+        self.validation = validation
         self.parameters = parameters
         self.state = state
         self.optimizer = optimizer

@@ -162,7 +162,8 @@ public struct Trainer: Sendable {
                 }
                 batchEnded(b + 1, batches)
             }
-            let validation = try evaluate(&net, data.validation)
+            let validation: (loss: Double, accuracy: Double)
+            if let scored = replicated?.validation { validation = scored } else { validation = try evaluate(&net, data.validation) }
             var record = EpochRecord(epoch: e + 1, loss: lossSum / Double(n), accuracy: Double(correct) / Double(n),
                                      valLoss: validation.loss, valAccuracy: validation.accuracy, lr: Double(lr),
                                      seconds: Date().timeIntervalSince(began))
@@ -204,10 +205,13 @@ public struct Trainer: Sendable {
         return shuffle.shuffled(Array(0..<count))
     }
 
-    /// Loss and accuracy over `examples` in inference mode, a batch at a time.
+    /// Examples per chunk when scoring: the batch size, at least 64.
+    public static func evaluationChunk(batchSize: Int) -> Int { max(batchSize, 64) }
+
+    /// Loss and accuracy over `examples` in inference mode, a chunk at a time (`evaluationChunk`).
     func evaluate(_ net: inout Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> (loss: Double, accuracy: Double) {
         var loss = 0.0, correct = 0
-        let step = max(config.batchSize, 64)
+        let step = Self.evaluationChunk(batchSize: config.batchSize)
         var start = 0
         while start < examples.count {
             let part = examples[start..<min(examples.count, start + step)]
@@ -229,7 +233,7 @@ public struct Trainer: Sendable {
     public func predict(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [Int] {
         var net = net
         var out: [Int] = []
-        let step = max(config.batchSize, 64)
+        let step = Self.evaluationChunk(batchSize: config.batchSize)
         var start = 0
         while start < examples.count {
             let part = examples[start..<min(examples.count, start + step)]

@@ -9,11 +9,14 @@ import IntoneTraining
 ///   tag, the step timeout), the epoch's plan (shards owned...), the optimizer's settings and the
 ///   training labels;
 /// - blob 1, the epoch's start: parameters, batch-norm state and optimizer slots (float32);
-/// - blobs 2...: the training inputs in pages of whole examples (float32, in example order). Pages
-///   are content-addressed, so a worker fetches them once per run and keeps them for later epochs.
+/// - blobs 2...: the training inputs, then the validation inputs, in pages of whole examples
+///   (float32, in example order). Pages are content-addressed, so a worker fetches them once per run
+///   and keeps them for later epochs.
 ///
-/// The reply gives the replica's totals (loss, correct, times, its parameters' fingerprint); rank 1
-/// also sends the epoch's end (parameters, state and slots, one blob) and its optimizer settings.
+/// The reply gives the replica's totals (loss, correct, times, its parameters' fingerprint) and its
+/// share of the validation: chunks of `validationChunk` examples (chunk `c` on rank `c mod N`),
+/// scored after the epoch exactly as `Trainer.evaluate` scores them; rank 1 also sends the epoch's
+/// end (parameters, state and slots, one blob) and its optimizer settings.
 enum ReplicaEpochTask {
     struct Body: Codable {
         var kind: String
@@ -32,10 +35,23 @@ enum ReplicaEpochTask {
         var stateCount: Int
         var examplesPerPage: Int
         var sendsEnd: Bool
+        var validationLabels: [Int]
+        var validationChunk: Int
+        /// Pages of training inputs among the blobs (the rest are validation pages).
+        var trainPages: Int
+    }
+
+    /// One validation chunk's score: `Network.evaluate`'s mean loss, correct count and size.
+    struct ChunkScore: Codable, Sendable {
+        var index: Int
+        var loss: Double
+        var correct: Int
+        var count: Int
     }
 
     struct Reply: Codable, Sendable {
         var totals: ReplicaEpochTotals
+        var validation: [ChunkScore]
         /// With `sendsEnd`: the optimizer after the epoch, without its slots.
         var optimizer: TrainingOptimizer?
     }
@@ -82,22 +98,15 @@ enum ReplicaEpochTask {
             net.parameters = Array(values[0..<p])
             net.state = Array(values[p..<(p + st)])
             var optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
-            let pages = blobs.dropFirst().map(\.bytes)
-            let size = body.inputShape.reduce(1, *)
+            let allPages = blobs.dropFirst().map(\.bytes)
             let perPage = max(1, body.examplesPerPage)
-            let n = body.labels.count
-            guard pages.count == (n + perPage - 1) / perPage else { throw ClusterError("a replica task has \(pages.count) pages for \(n) examples") }
+            let n = body.labels.count, v = body.validationLabels.count
+            guard body.trainPages == (n + perPage - 1) / perPage, allPages.count == body.trainPages + (v + perPage - 1) / perPage else {
+                throw ClusterError("a replica task has \(allPages.count) pages for \(n) training and \(v) validation examples")
+            }
+            let trainPages = Array(allPages.prefix(body.trainPages)), validationPages = Array(allPages.dropFirst(body.trainPages))
             let inputs = { (indices: [Int]) throws(TrainingError) -> Tensor in
-                var x = [Float](repeating: 0, count: indices.count * size)
-                x.withUnsafeMutableBytes { out in
-                    for (k, i) in indices.enumerated() {
-                        let page = pages[i / perPage], offset = (i % perPage) * size * 4
-                        page.withUnsafeBytes { raw in
-                            out.baseAddress!.advanced(by: k * size * 4).copyMemory(from: raw.baseAddress!.advanced(by: offset), byteCount: size * 4)
-                        }
-                    }
-                }
-                return Tensor(shape: [indices.count] + body.inputShape, values: x)
+                gather(indices, from: trainPages, perPage: perPage, shape: body.inputShape)
             }
             let totals: ReplicaEpochTotals = try link.withSession {
                 let exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
@@ -114,11 +123,35 @@ enum ReplicaEpochTask {
                     throw error
                 }
             }
-            let reply = Reply(totals: totals, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
+            // This rank's share of the validation, with the epoch's end parameters.
+            var scores: [ChunkScore] = []
+            let chunk = max(1, body.validationChunk)
+            for c in stride(from: body.rank, to: (v + chunk - 1) / chunk, by: body.members.count) {
+                let range = (c * chunk)..<min(v, (c + 1) * chunk)
+                let r = try net.evaluate(inputs: gather(Array(range), from: validationPages, perPage: perPage, shape: body.inputShape),
+                                         labels: Array(body.validationLabels[range]), batchSize: chunk)
+                scores.append(ChunkScore(index: c, loss: r.loss, correct: r.correct, count: r.count))
+            }
+            let reply = Reply(totals: totals, validation: scores, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
             let end = body.sendsEnd ? [ByteCoding.floats(net.parameters + net.state + slots(of: optimizer))] : []
             return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: end)
         }
     }
+}
+
+/// The inputs of examples `indices` from pages of `perPage` whole examples of `shape`.
+func gather(_ indices: [Int], from pages: [[UInt8]], perPage: Int, shape: [Int]) -> Tensor {
+    let size = shape.reduce(1, *)
+    var x = [Float](repeating: 0, count: indices.count * size)
+    x.withUnsafeMutableBytes { out in
+        for (k, i) in indices.enumerated() {
+            let offset = (i % perPage) * size * 4
+            pages[i / perPage].withUnsafeBytes { raw in
+                out.baseAddress!.advanced(by: k * size * 4).copyMemory(from: raw.baseAddress!.advanced(by: offset), byteCount: size * 4)
+            }
+        }
+    }
+    return Tensor(shape: [indices.count] + shape, values: x)
 }
 
 /// The ring as a replica's exchange.

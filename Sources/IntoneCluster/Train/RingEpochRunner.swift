@@ -46,8 +46,10 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     private var epochsRun = 0
     private var lastRing: [RingPeer] = []
 
+    /// The training and validation inputs in pages of whole examples (content-addressed blobs).
     struct Pages {
-        var hashes: [String]
+        var train: [String]
+        var validation: [String]
         var blobs: [String: [UInt8]]
         var examplesPerPage: Int
     }
@@ -67,7 +69,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
 
     public func runEpoch(_ start: ReplicaEpochStart) throws(TrainingError) -> ReplicaEpochEnd? {
         if lock.withLock({ disabled }) { return nil }
-        let pages = try trainingPages(start.data)
+        let pages = try inputPages(start.data)
         var excluded: Set<String> = []
         var reasons: [String] = []
         for attempt in 1...maxAttempts {
@@ -149,7 +151,8 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         blobs[snapshotHash] = snapshot
         let session = "\(start.epoch)-\(UInt64.random(in: 0 ... .max))-\(UInt64.random(in: 0 ... .max))"
         let members = ring.map(\.endpoint)
-        let labels = start.data.labels(start.data.train)
+        let labels = start.data.labels(start.data.train), validationLabels = start.data.labels(start.data.validation)
+        let chunk = Trainer.evaluationChunk(batchSize: start.batchSize)
         var tasks: [CoordinatorCore.Task] = []
         var rankOf: [String: Int] = [:]
         for (rank, peer) in ring.enumerated() {
@@ -160,10 +163,11 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                                              classWeights: start.classWeights, plan: plan, rank: rank, members: members, session: session,
                                              timeout: stepTimeout, optimizer: ReplicaEpochTask.with(slots: [], start.optimizer),
                                              parameterCount: net.parameterCount, stateCount: net.stateCount,
-                                             examplesPerPage: pages.examplesPerPage, sendsEnd: rank == 0)
+                                             examplesPerPage: pages.examplesPerPage, sendsEnd: rank == 0,
+                                             validationLabels: validationLabels, validationChunk: chunk, trainPages: pages.train.count)
             let id = "replica-\(session)-\(rank)"
             tasks.append(CoordinatorCore.Task(id: id, body: String(decoding: ClusterJSON.encode(body), as: UTF8.self),
-                                              dataHash: CoordinatorCore.Task.dataHash([snapshotHash] + pages.hashes), worker: peer.worker))
+                                              dataHash: CoordinatorCore.Task.dataHash([snapshotHash] + pages.train + pages.validation), worker: peer.worker))
             rankOf[id] = rank
         }
         let results = ResultSlots<Result<(ReplicaEpochTask.Reply, [[UInt8]]), ClusterError>>(count: ring.count)
@@ -216,11 +220,23 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         let n = start.data.train.count
         let counted = replies.reduce(0) { $0 + $1.totals.count }
         guard counted == n else { throw TrainingError("epoch \(start.epoch + 1): the replicas trained on \(counted) examples of \(n)") }
+        // Validation, chunk by chunk in order, as `Trainer.evaluate` sums it.
+        let scores = replies.flatMap(\.validation).sorted { $0.index < $1.index }
+        let v = start.data.validation.count
+        guard scores.map(\.index) == Array(0..<((v + chunk - 1) / chunk)) else {
+            throw TrainingError("epoch \(start.epoch + 1): the replicas validated chunks \(scores.map(\.index)) of \((v + chunk - 1) / chunk)")
+        }
+        var validationLoss = 0.0, validationCorrect = 0
+        for s in scores {
+            validationLoss += s.loss * Double(s.count)
+            validationCorrect += s.correct
+        }
         return .success(ReplicaEpochEnd(parameters: Array(values[0..<p]), state: Array(values[p..<(p + st)]),
                                         optimizer: ReplicaEpochTask.with(slots: Array(values[(p + st)...]), optimizer),
                                         lossSum: replies.reduce(0) { $0 + $1.totals.lossSum }, correct: replies.reduce(0) { $0 + $1.totals.correct },
                                         computeSeconds: replies.map(\.totals.computeSeconds).max() ?? 0,
-                                        communicationSeconds: replies.map(\.totals.communicationSeconds).max() ?? 0, replicas: ring.count))
+                                        communicationSeconds: replies.map(\.totals.communicationSeconds).max() ?? 0, replicas: ring.count,
+                                        validation: (validationLoss / Double(max(1, v)), Double(validationCorrect) / Double(max(1, v)))))
     }
 
     /// The rank (1-based) a failure names as silent ("no data from rank K").
@@ -229,23 +245,28 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         return Int(reason[r.upperBound...].prefix { $0.isNumber })
     }
 
-    /// The training inputs in pages of whole examples, made once per run.
-    func trainingPages(_ data: SequenceData) throws(TrainingError) -> Pages {
+    /// The training and validation inputs in pages of whole examples, made once per run.
+    func inputPages(_ data: SequenceData) throws(TrainingError) -> Pages {
         if let pages = lock.withLock({ pages }) { return pages }
         let size = data.inputShape.reduce(1, *)
         let perPage = max(1, Self.pageBytes / max(1, size * 4))
-        var made = Pages(hashes: [], blobs: [:], examplesPerPage: perPage)
-        var start = 0
-        while start < data.train.count {
-            let part = data.train[start..<min(data.train.count, start + perPage)]
-            let x: Tensor
-            do { x = try data.batch(part) } catch { throw TrainingError(error.description) }
-            let bytes = ByteCoding.floats(x.values)
-            let hash = SHA256.hex(of: bytes)
-            made.hashes.append(hash)
-            made.blobs[hash] = bytes
-            start += perPage
+        var made = Pages(train: [], validation: [], blobs: [:], examplesPerPage: perPage)
+        func paginate(_ examples: [SequenceData.Example]) throws(TrainingError) -> [String] {
+            var hashes: [String] = []
+            var start = 0
+            while start < examples.count {
+                let x: Tensor
+                do { x = try data.batch(examples[start..<min(examples.count, start + perPage)]) } catch { throw TrainingError(error.description) }
+                let bytes = ByteCoding.floats(x.values)
+                let hash = SHA256.hex(of: bytes)
+                hashes.append(hash)
+                made.blobs[hash] = bytes
+                start += perPage
+            }
+            return hashes
         }
+        made.train = try paginate(data.train)
+        made.validation = try paginate(data.validation)
         lock.withLock { pages = made }
         return made
     }
