@@ -22,6 +22,7 @@ public enum WorkerTasks {
             case "score": return try score(body, blobs)
             case "gradients": return try gradients(body, blobs)
             case ReplicaEpochTask.kind: return try replica(body, blobs)
+            case ReplicaEpochTask.prefetchKind: return WorkerShell.TaskOutput(body: "{}")   // its blobs are now cached
             case let other?: throw ClusterError("this worker does not know tasks of kind \(other); upgrade intone on it")
             }
         }

@@ -99,6 +99,7 @@ public enum ReplicaTraining {
         for b in 0..<batches {
             let batch = Array(order[(b * plan.batchSize)..<min(n, (b + 1) * plan.batchSize)])
             let startState = network.state
+            let exchangedBefore = exchange.communicationSeconds   // SyncBatchNorm exchanges within the pass
             for i in sums.indices { sums[i] = 0 }
             if plan.syncBatchNorm {
                 let members = plan.ownedShards.flatMap { batch[ShardedGradients.shardRange($0, of: plan.shards, batch: batch.count)] }
@@ -142,7 +143,7 @@ public enum ReplicaTraining {
                 totals.count += r.count
             }
             for i in buffer.indices { buffer[i] = Float(sums[i]) }
-            totals.computeSeconds += lap()
+            totals.computeSeconds += lap() - (exchange.communicationSeconds - exchangedBefore)
             try exchange.sum(&buffer)
             _ = lap()
             network.state = Array(buffer[p...])

@@ -142,4 +142,13 @@ struct CoordinatorCoreTests {
         #expect(lost.contains(.workerLost(name: "b", requeued: 0)))
         #expect(core.isFinished && core.abandonedCount == 3)
     }
+
+    @Test func aPinnedTaskWithdrawnBeforeItsDispatchRunsWhenSubmittedAgain() {
+        var core = CoordinatorCore(tasks: [Self.pinned("r0", to: "a")])
+        _ = core.withdrawLocal()
+        _ = core.handle(.tick, now: 1)   // the withdrawn entry leaves the pinned queue
+        _ = core.handle(.received(from: Self.a, Self.ringHello("a", peer: "tcp://x:1")), now: 1)
+        let d = core.submit([Self.pinned("r0", to: "a")], blobs: [:], now: 2)
+        #expect(Self.sentTasks(d, to: Self.a) == ["r0"])
+    }
 }

@@ -303,15 +303,7 @@ public struct CoordinatorCore: Sendable {
             failuresTotal += 1
             if !assignments[t].isEmpty { return }  // another copy is still running
             if failures[t] >= configuration.maxAttempts || tasks[t].worker != nil {
-                setState(t, .abandoned)
-                abandonedTotal += 1
-                let reason = e.reason ?? "failed"
-                deliver(t, into: &out) { owner in
-                    switch owner {
-                    case .local: return .abandoned(task: id, reason: reason)
-                    case .client(let c): return .send(to: c, WireMessage(Envelope(type: .failure, task: id, reason: reason)))
-                    }
-                }
+                abandon(t, reason: e.reason ?? "failed", into: &out)
             } else if state[t] != .pending {
                 setState(t, .pending)
                 enqueue(t)
@@ -578,9 +570,10 @@ public struct CoordinatorCore: Sendable {
     mutating func dispatchPinned(now: Double, into out: inout [Directive]) {
         guard !pinnedQueue.isEmpty else { return }
         for name in pinnedQueue.keys.sorted() {
-            let waiting = pinnedQueue[name]!.filter { state[$0] == .pending }
+            let listed = pinnedQueue[name]!
             pinnedQueue[name] = nil
-            for t in waiting { queued[t] = false }
+            for t in listed { queued[t] = false }   // withdrawn ones too, or a resubmission could not queue them
+            let waiting = listed.filter { state[$0] == .pending }
             if let peer = workerOrder.first(where: { workers[$0]?.name == name }) {
                 for t in waiting { assign(t, to: peer, now: now, into: &out) }
             } else {

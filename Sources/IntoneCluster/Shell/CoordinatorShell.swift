@@ -71,6 +71,13 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 
     public var ringPeers: [RingPeer] { lock.withLock { core.ringPeers } }
 
+    public func withdrawLocalTasks() {
+        lock.withLock {
+            outbox += core.withdrawLocal()
+            wake()
+        }
+    }
+
     /// A snapshot of the coordinator's counters.
     public var status: ClusterStatus { lock.withLock { status(core) } }
 

@@ -13,8 +13,13 @@ public protocol TaskScheduler: AnyObject, Sendable {
     /// Connected workers that serve ring allreduce (data-parallel training), in name order; empty
     /// where the scheduler cannot pin tasks to workers (a remote coordinator through `--cluster`).
     var ringPeers: [RingPeer] { get }
+
+    /// Gives up this process's tasks still pending or running (they are cancelled on the workers,
+    /// and reported neither done nor abandoned), so that the `run` waiting for them returns.
+    func withdrawLocalTasks()
 }
 
 extension TaskScheduler {
     public var ringPeers: [RingPeer] { [] }
+    public func withdrawLocalTasks() {}
 }

@@ -57,6 +57,8 @@ enum ReplicaEpochTask {
     }
 
     static let kind = "replica-epoch"
+    /// A task that only makes its worker fetch (and keep) the blobs it lists: a run's input pages.
+    static let prefetchKind = "replica-prefetch"
 
     /// The optimizer's slots, and the optimizer with other slots.
     static func slots(of o: TrainingOptimizer) -> [Float] {
@@ -82,7 +84,7 @@ enum ReplicaEpochTask {
         let networks = NetworkPool()
         return { text, blobs in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == kind else { throw ClusterError("unreadable replica task") }
-            guard let link else { throw ClusterError("ring unreachable: this worker serves no ring endpoint") }
+            guard let link else { throw ClusterError("this worker serves no ring endpoint (its --ring-bind could not be bound)") }
             guard let start = blobs.first else { throw ClusterError("a replica task arrived without its parameters") }
             let key = SHA256.hex(of: Array(body.config.utf8)) + "\(body.inputShape)"
             var net = try networks.take(key) ?? {
@@ -108,19 +110,19 @@ enum ReplicaEpochTask {
             let inputs = { (indices: [Int]) throws(TrainingError) -> Tensor in
                 gather(indices, from: trainPages, perPage: perPage, shape: body.inputShape)
             }
-            let totals: ReplicaEpochTotals = try link.withSession {
+            let totals: ReplicaEpochTotals = try link.withSession(members: body.members) {
                 let exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
                 do {
                     try exchange.ring.handshake()
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
                                                         classWeights: body.classWeights, inputs: inputs, exchange: exchange,
                                                         afterStep: perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
-                } catch let error as TrainingError {
-                    exchange.ring.abort(error.reason)
-                    throw ClusterError(error.reason)
-                } catch let error as ClusterError {
-                    exchange.ring.abort(error.reason)
-                    throw error
+                } catch {
+                    let reason = (error as? TrainingError)?.reason ?? (error as? ClusterError)?.reason ?? "\(error)"
+                    exchange.ring.abort(reason)
+                    // Whatever is still queued for the successor belongs to this failed session.
+                    link.closeOutbox(to: exchange.ring.successor)
+                    throw ClusterError(reason)
                 }
             }
             // This rank's share of the validation, with the epoch's end parameters.

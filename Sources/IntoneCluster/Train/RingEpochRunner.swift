@@ -45,6 +45,8 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     private var disabled = false
     private var epochsRun = 0
     private var lastRing: [RingPeer] = []
+    /// Workers that hold the input pages.
+    private var warmed: Set<String> = []
 
     /// The training and validation inputs in pages of whole examples (content-addressed blobs).
     struct Pages {
@@ -73,7 +75,14 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         var excluded: Set<String> = []
         var reasons: [String] = []
         for attempt in 1...maxAttempts {
-            let peers = gatherPeers(wanted: min(start.shards, expectedWorkers ?? start.shards), first: lock.withLock { epochsRun == 0 } && attempt == 1).filter { !excluded.contains($0.worker) }
+            let present = gatherPeers(wanted: min(start.shards, expectedWorkers ?? start.shards), first: lock.withLock { epochsRun == 0 } && attempt == 1)
+            var peers = present.filter { !excluded.contains($0.worker) }
+            if peers.isEmpty && !present.isEmpty {
+                // Every worker here was suspected (the coordinator itself stalled and reaped them all,
+                // say), and they are back: try them again rather than give up.
+                excluded = []
+                peers = present
+            }
             if peers.isEmpty {
                 if attempt == 1 && excluded.isEmpty {
                     if syncBatchNorm {
@@ -92,6 +101,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                 log("epoch \(start.epoch + 1): ring of \(ring.count) worker\(ring.count == 1 ? "" : "s"): "
                     + ring.map { "\($0.worker) (\($0.endpoint.split(separator: " ").first ?? ""))" }.joined(separator: ", "))
             }
+            try warm(ring, pages: pages)
             switch try attemptEpoch(start, ring: ring, pages: pages) {
             case .success(let end):
                 lock.withLock { epochsRun += 1 }
@@ -118,6 +128,29 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
             }
         }
         throw TrainingError("epoch \(start.epoch + 1) failed \(maxAttempts) times on the ring: \(reasons.joined(separator: "; "))")
+    }
+
+    /// Has every worker of `ring` not yet holding the input pages fetch them, with a pinned task
+    /// that needs them and does nothing else, so that the ranks of an epoch start together instead
+    /// of some waiting a step timeout for others still fetching data. A worker that cannot is left
+    /// for the epoch's own attempt to find out about.
+    func warm(_ ring: [RingPeer], pages: Pages) throws(TrainingError) {
+        let cold = ring.filter { !lock.withLock { warmed }.contains($0.worker) }
+        guard !cold.isEmpty else { return }
+        let hash = CoordinatorCore.Task.dataHash(pages.train + pages.validation)
+        let session = UInt64.random(in: 0 ... .max)
+        let tasks = cold.map { CoordinatorCore.Task(id: "replica-prefetch-\(session)-\($0.worker)", body: "{\"kind\":\"\(ReplicaEpochTask.prefetchKind)\"}",
+                                                    dataHash: hash, worker: $0.worker) }
+        let done = ResultSlots<Bool>(count: cold.count)
+        let index = Dictionary(uniqueKeysWithValues: tasks.enumerated().map { ($1.id, $0) })
+        do {
+            try scheduler.run(tasks: tasks, blobs: pages.blobs, waitForWorkers: waitForWorkers, completed: { id, _, _ in
+                if let i = index[id] { done.set(i, true) }
+            }, abandoned: { _, _ in })
+        } catch {
+            throw TrainingError("cluster: \(error)")
+        }
+        lock.withLock { for (i, p) in cold.enumerated() where done.get(i) == true { warmed.insert(p.worker) } }
     }
 
     /// Ring workers now; at the first epoch, waits up to `gatherSeconds` for `wanted` of them (and
@@ -172,6 +205,25 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         }
         let results = ResultSlots<Result<(ReplicaEpochTask.Reply, [[UInt8]]), ClusterError>>(count: ring.count)
         let lookup = rankOf
+        // Once a rank has failed, the others fail within a step timeout (they time out or hear its
+        // abort); one that has not by then (queued behind another job's long task on its worker, say)
+        // is given up, so the epoch never waits on it.
+        let grace = stepTimeout + 10
+        let watch = Watch()
+        Thread.detachNewThread { [scheduler] in
+            var firstFailure: Date?
+            while !watch.isFinished {
+                if firstFailure == nil && (0..<ring.count).contains(where: { if case .failure? = results.get($0) { return true } else { return false } }) {
+                    firstFailure = Date()
+                }
+                if let f = firstFailure, Date().timeIntervalSince(f) > grace {
+                    scheduler.withdrawLocalTasks()
+                    return
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        defer { watch.finish() }
         do {
             try scheduler.run(tasks: tasks, blobs: blobs, waitForWorkers: waitForWorkers, completed: { id, body, frames in
                 guard let r = lookup[id] else { return }
@@ -196,12 +248,15 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                 if rank == 0 { firstFrames = frames }
             case .failure(let error)?:
                 failure.reasons[rank] = error.reason
-                failure.unreachable = failure.unreachable && error.reason.contains("ring unreachable")
+                // Unreachable only if this rank's own handshake found no predecessor (not one that
+                // heard another's abort): then every rank of a ring that cannot form says so.
+                failure.unreachable = failure.unreachable && error.reason.hasPrefix("ring unreachable")
                 if error.reason.contains("was lost") || error.reason.contains("is not connected") { failure.suspects.insert(ring[rank].worker) }
                 if let silent = Self.silentRank(in: error.reason), silent >= 1, silent <= ring.count { failure.suspects.insert(ring[silent - 1].worker) }
             case nil:
-                failure.reasons[rank] = "no reply"
+                failure.reasons[rank] = "no reply within \(Int(grace)) s of the first failure"
                 failure.unreachable = false
+                failure.suspects.insert(ring[rank].worker)
             }
         }
         if !failure.reasons.isEmpty { return .failure(failure) }
@@ -270,4 +325,13 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         lock.withLock { pages = made }
         return made
     }
+}
+
+/// A flag a watchdog thread polls.
+final class Watch: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    private var finished = false
+    private let lock = NSLock()
+    var isFinished: Bool { lock.withLock { finished } }
+    func finish() { lock.withLock { finished = true } }
 }

@@ -56,11 +56,19 @@ public final class RingLink: @unchecked Sendable {
         advertised = "tcp://\(host):\(port)" + (keys.map { " curve:\($0.publicKey)" } ?? "")
     }
 
-    /// Runs `body` with the link to itself.
-    func withSession<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with the link to itself, for a ring of `members` (outgoing sockets to peers that
+    /// are not in it are closed first: a restarted peer has a new address).
+    func withSession<T>(members: [String], _ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
+        let keep = Set(members)
+        outboxes = outboxes.filter { keep.contains($0.key) }
         return try body()
+    }
+
+    /// Closes the outgoing socket to `peer`, dropping what is still queued for it.
+    func closeOutbox(to peer: String) {
+        outboxes[peer] = nil
     }
 
     /// The PUSH socket to `peer` (an advertised address), connected on first use.
