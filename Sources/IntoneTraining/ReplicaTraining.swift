@@ -101,37 +101,22 @@ public enum ReplicaTraining {
             let startState = network.state
             let exchangedBefore = exchange.communicationSeconds   // SyncBatchNorm exchanges within the pass
             for i in sums.indices { sums[i] = 0 }
-            if plan.syncBatchNorm {
-                let members = plan.ownedShards.flatMap { batch[ShardedGradients.shardRange($0, of: plan.shards, batch: batch.count)] }
-                let w = Double(members.count) / Double(batch.count)
-                network.batchStatisticsSync?.weight = w
-                if members.isEmpty {
-                    network.joinBatchStatisticsWithoutSamples()
-                } else {
-                    let r = try ShardedGradients.compute(&network, inputs: try inputs(members), labels: members.map { labels[$0] },
-                                                         classWeights: classWeights, seed: plan.seed, epoch: plan.epoch, batch: b,
-                                                         shard: plan.ownedShards[0], shards: plan.shards)
-                    network.gradients.withUnsafeBufferPointer { g in
-                        for i in 0..<p { sums[i] = w * Double(g[i]) }
-                    }
-                    network.state.withUnsafeBufferPointer { v in
-                        for i in 0..<st { sums[p + i] = w * Double(v[i]) }
-                    }
-                    totals.lossSum += r.lossSum
-                    totals.correct += r.correct
-                    totals.count += r.count
-                }
-                if let failure = statisticsFailure { throw failure }
+            // The passes this replica makes: each owned shard from the step's state; with
+            // SyncBatchNorm one pass over all of them (the statistics are the global batch's anyway).
+            var passes: [(members: [Int], shard: Int)] = plan.ownedShards.map { s in
+                (Array(batch[ShardedGradients.shardRange(s, of: plan.shards, batch: batch.count)]), s)
             }
-            for s in plan.ownedShards where !plan.syncBatchNorm {
-                let range = ShardedGradients.shardRange(s, of: plan.shards, batch: batch.count)
-                if range.isEmpty { continue }
-                let members = Array(batch[range])
+            if plan.syncBatchNorm, let first = plan.ownedShards.first {
+                passes = [(passes.flatMap(\.members), first)]
+                network.batchStatisticsSync?.weight = Double(passes[0].members.count) / Double(batch.count)
+                if passes[0].members.isEmpty { network.joinBatchStatisticsWithoutSamples() }
+            }
+            for pass in passes where !pass.members.isEmpty {
                 network.state = startState
-                let r = try ShardedGradients.compute(&network, inputs: try inputs(members), labels: members.map { labels[$0] },
+                let r = try ShardedGradients.compute(&network, inputs: try inputs(pass.members), labels: pass.members.map { labels[$0] },
                                                      classWeights: classWeights, seed: plan.seed, epoch: plan.epoch, batch: b,
-                                                     shard: s, shards: plan.shards)
-                let w = Double(range.count) / Double(batch.count)
+                                                     shard: pass.shard, shards: plan.shards)
+                let w = Double(pass.members.count) / Double(batch.count)
                 network.gradients.withUnsafeBufferPointer { g in
                     for i in 0..<p { sums[i] += w * Double(g[i]) }
                 }
@@ -142,6 +127,7 @@ public enum ReplicaTraining {
                 totals.correct += r.correct
                 totals.count += r.count
             }
+            if let failure = statisticsFailure { throw failure }
             for i in buffer.indices { buffer[i] = Float(sums[i]) }
             totals.computeSeconds += lap() - (exchange.communicationSeconds - exchangedBefore)
             try exchange.sum(&buffer)

@@ -57,7 +57,7 @@ public struct RingAllreduce {
     public mutating func handshake() throws(ClusterError) {
         guard size > 1 else { return }
         try send([], kind: .data)
-        do { _ = try receive() } catch {
+        do { try receive(bytes: 0) { _ in } } catch {
             throw ClusterError("ring unreachable: \(error.reason)")
         }
     }
@@ -90,7 +90,7 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s - 1, p)
-                try receive(count: target.count, width: width) { raw in
+                try receive(bytes: target.count * width) { raw in
                     guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
                         let out = v.baseAddress! + target.lowerBound
@@ -110,7 +110,7 @@ public struct RingAllreduce {
         for s in 0..<(n - 1) {
             for p in 0..<pieces {
                 let target = range(r - s, p)
-                try receive(count: target.count, width: width) { raw in
+                try receive(bytes: target.count * width) { raw in
                     guard !target.isEmpty else { return }
                     values.withUnsafeMutableBufferPointer { v in
                         UnsafeMutableRawPointer(v.baseAddress! + target.lowerBound).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
@@ -132,9 +132,9 @@ public struct RingAllreduce {
         for s in 0..<(size - 1) {
             let from = (rank - s + size) % size
             try send(withUnsafeBytes(of: all[from].littleEndian) { Array($0) }, kind: .data)
-            let payload = try receive()
-            guard payload.count == 8 else { throw ClusterError("ring: a malformed fingerprint from rank \(predecessor + 1)") }
-            all[(from - 1 + size) % size] = UInt64(littleEndian: payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+            var value: UInt64 = 0
+            try receive(bytes: 8) { value = UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            all[(from - 1 + size) % size] = value
         }
         // Every rank sees the same list, so every rank words the same message: the first rank that
         // differs from rank 1.
@@ -167,7 +167,7 @@ public struct RingAllreduce {
             }
         }
         if let failure {
-            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(successor.split(separator: " ").first ?? ""): \((failure as? ZMQError)?.reason ?? "\(failure)")")
+            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(RingLink.address(of: successor)): \((failure as? ZMQError)?.reason ?? "\(failure)")")
         }
         sent += 1
         bytesSent += range.count * width
@@ -184,19 +184,20 @@ public struct RingAllreduce {
         let ms = timeout ?? Int32(min(Double(Int32.max), self.timeout * 1000))
         let socket = try link.outbox(to: successor, sendTimeout: ms)
         do { try socket.send([header(kind, sent), payload]) } catch {
-            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(successor.split(separator: " ").first ?? ""): \(error.reason)")
+            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(RingLink.address(of: successor)): \(error.reason)")
         }
         sent += 1
         bytesSent += payload.count
     }
 
-    /// The next data message of this session from the predecessor, which must hold `count` values
-    /// of `width` bytes, handed to `use` in place.
-    private mutating func receive(count: Int, width: Int = 4, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
+    /// The next data message of this session from the predecessor, dropping other sessions' and
+    /// waiting at most `timeout` seconds; its payload, which must be `bytes` long, is handed to `use`
+    /// in place.
+    private mutating func receive(bytes: Int, _ use: (UnsafeRawBufferPointer) -> Void) throws(ClusterError) {
         let begun = DispatchTime.now().uptimeNanoseconds
         let deadline = begun + UInt64(timeout * 1e9)
         let spinUntil = begun + UInt64(Self.spinSeconds * 1e9)
-        let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
+        let from = "rank \(predecessor + 1) (\(RingLink.address(of: members[predecessor])))"
         let expected = received
         while true {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -213,8 +214,8 @@ public struct RingAllreduce {
                 outcome = try link.inbox.receive(timeout: wait) { frames -> Result<Void, ClusterError>? in
                     guard let check = Self.check(frames, tag: tag, expected: expected, from: from) else { return nil }
                     if case .failure = check { return check }
-                    guard frames[1].count == count * width else {
-                        return .failure(ClusterError("ring: \(from) sent \(frames[1].count / width) values for a piece of \(count)"))
+                    guard frames[1].count == bytes else {
+                        return .failure(ClusterError("ring: \(from) sent \(frames[1].count) bytes where \(bytes) were due"))
                     }
                     use(frames[1])
                     return .success(())
@@ -243,29 +244,5 @@ public struct RingAllreduce {
         let sequence = UInt64(littleEndian: h.loadUnaligned(fromByteOffset: tag.count, as: UInt64.self))
         guard sequence == expected else { return .failure(ClusterError("ring: message \(sequence) from \(from) where \(expected) was due")) }
         return .success(())
-    }
-
-    /// The next message of this session from the predecessor, dropping stale ones.
-    private mutating func receive() throws(ClusterError) -> [UInt8] {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
-        let from = "rank \(predecessor + 1) (\(members[predecessor].split(separator: " ").first ?? ""))"
-        while true {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now < deadline else { throw ClusterError("no data from \(from) for \(timeout) s") }
-            let wait = Int((deadline - now) / 1_000_000) + 1
-            let frames: [[UInt8]]?
-            do { frames = try link.inbox.receive(timeout: wait) } catch { throw ClusterError("ring: \(error.reason)") }
-            guard let frames, frames.count == 2, frames[0].count == tag.count + 9, frames[0].starts(with: tag) else { continue }
-            let h = frames[0]
-            let sequence = h[tag.count..<(tag.count + 8)].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-            if h[tag.count + 8] == MessageKind.abort.rawValue {
-                throw ClusterError("\(from) gave up: \(String(decoding: frames[1], as: UTF8.self))")
-            }
-            guard sequence == received else {
-                throw ClusterError("ring: message \(sequence) from \(from) where \(received) was due")
-            }
-            received += 1
-            return frames[1]
-        }
     }
 }

@@ -99,7 +99,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
             let ring = Array(peers.prefix(start.shards))
             if lock.withLock({ () -> Bool in defer { lastRing = ring }; return lastRing != ring }) {
                 log("epoch \(start.epoch + 1): ring of \(ring.count) worker\(ring.count == 1 ? "" : "s"): "
-                    + ring.map { "\($0.worker) (\($0.endpoint.split(separator: " ").first ?? ""))" }.joined(separator: ", "))
+                    + ring.map { "\($0.worker) (\(RingLink.address(of: $0.endpoint)))" }.joined(separator: ", "))
             }
             try warm(ring, pages: pages)
             switch try attemptEpoch(start, ring: ring, pages: pages) {

@@ -66,6 +66,9 @@ public final class RingLink: @unchecked Sendable {
         return try body()
     }
 
+    /// The address part of an advertised ring endpoint (`tcp://HOST:PORT`, without ` curve:KEY`).
+    static func address(of advertised: String) -> Substring { advertised.split(separator: " ").first ?? "" }
+
     /// Closes the outgoing socket to `peer`, dropping what is still queued for it.
     func closeOutbox(to peer: String) {
         outboxes[peer] = nil
