@@ -14,7 +14,8 @@ import IntoneTraining
 ///   and keeps them for later epochs.
 ///
 /// The reply gives the replica's totals (loss, correct, times, its parameters' fingerprint) and its
-/// share of the validation: chunks of `validationChunk` examples (chunk `c` on rank `c mod N`),
+/// share of the validation: chunks of `validationChunk` examples (chunk `c` on rank `N − 1 − c mod N`,
+/// so that rank 1, which also sends the epoch's end, takes the last, often short, chunk),
 /// scored after the epoch exactly as `Trainer.evaluate` scores them; rank 1 also sends the epoch's
 /// end (parameters, state and slots, one blob) and its optimizer settings.
 enum ReplicaEpochTask {
@@ -39,6 +40,12 @@ enum ReplicaEpochTask {
         var validationChunk: Int
         /// Pages of training inputs among the blobs (the rest are validation pages).
         var trainPages: Int
+        /// The run (a random id) and the fingerprint of the epoch's start. Without `startShipped`
+        /// (a worker that ended the run's previous epoch in the ring) there is no start blob: the
+        /// worker continues from the replica it kept, if its fingerprint is this one.
+        var run: String
+        var startFingerprint: UInt64
+        var startShipped: Bool
     }
 
     /// One validation chunk's score: `Network.evaluate`'s mean loss, correct count and size.
@@ -82,25 +89,26 @@ enum ReplicaEpochTask {
     /// this replica nudges one parameter after that step of every epoch, as a silent bit flip would.
     static func workerHandler(link: RingLink?, perturbAfterStep: Int? = nil) -> WorkerShell.Handler {
         let networks = NetworkPool()
+        let kept = KeptReplica()
         return { text, blobs in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == kind else { throw ClusterError("unreadable replica task") }
             guard let link else { throw ClusterError("this worker serves no ring endpoint (its --ring-bind could not be bound)") }
-            guard let start = blobs.first else { throw ClusterError("a replica task arrived without its parameters") }
+            let shipped: [Float]?
+            if body.startShipped {
+                guard let start = blobs.first else { throw ClusterError("a replica task arrived without its parameters") }
+                shipped = ByteCoding.floats(from: start.bytes[...])
+            } else {
+                shipped = nil
+            }
             let key = SHA256.hex(of: Array(body.config.utf8)) + "\(body.inputShape)"
             var net = try networks.take(key) ?? {
                 let config = try ModelConfig.parse(body.config, file: "the training config")
                 return try Network(inputShape: body.inputShape, layers: config.layers(classes: SequenceData.classes.count), seed: config.seed)
             }()
             defer { networks.give(net, key) }
-            let values = ByteCoding.floats(from: start.bytes[...])
             let p = body.parameterCount, st = body.stateCount
-            guard p == net.parameterCount, st == net.stateCount, values.count >= p + st else {
-                throw ClusterError("a replica task's parameters do not fit its network (\(values.count) values)")
-            }
-            net.parameters = Array(values[0..<p])
-            net.state = Array(values[p..<(p + st)])
-            var optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
-            let allPages = blobs.dropFirst().map(\.bytes)
+            var optimizer = body.optimizer
+            let allPages = blobs.dropFirst(body.startShipped ? 1 : 0).map(\.bytes)
             let perPage = max(1, body.examplesPerPage)
             let n = body.labels.count, v = body.validationLabels.count
             guard body.trainPages == (n + perPage - 1) / perPage, allPages.count == body.trainPages + (v + perPage - 1) / perPage else {
@@ -114,6 +122,17 @@ enum ReplicaEpochTask {
                 let exchange = RingExchange(ring: RingAllreduce(link: link, members: body.members, rank: body.rank, tag: body.session, timeout: body.timeout))
                 do {
                     try exchange.ring.handshake()
+                    // The start, shipped or kept; a missing one fails the ring at once (after the
+                    // handshake, so the other ranks hear of it instead of timing out).
+                    guard let values = shipped ?? kept.values(run: body.run, fingerprint: body.startFingerprint) else {
+                        throw ClusterError("this worker no longer holds the epoch's start (restarted, or it ended another epoch); it needs the start sent")
+                    }
+                    guard p == net.parameterCount, st == net.stateCount, values.count >= p + st else {
+                        throw ClusterError("a replica task's parameters do not fit its network (\(values.count) values)")
+                    }
+                    net.parameters = Array(values[0..<p])
+                    net.state = Array(values[p..<(p + st)])
+                    optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
                                                         classWeights: body.classWeights, inputs: inputs, exchange: exchange,
                                                         afterStep: perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
@@ -128,14 +147,17 @@ enum ReplicaEpochTask {
             // This rank's share of the validation, with the epoch's end parameters.
             var scores: [ChunkScore] = []
             let chunk = max(1, body.validationChunk)
-            for c in stride(from: body.rank, to: (v + chunk - 1) / chunk, by: body.members.count) {
+            let ranks = body.members.count
+            for c in stride(from: ranks - 1 - body.rank, to: (v + chunk - 1) / chunk, by: ranks) {
                 let range = (c * chunk)..<min(v, (c + 1) * chunk)
                 let r = try net.evaluate(inputs: gather(Array(range), from: validationPages, perPage: perPage, shape: body.inputShape),
                                          labels: Array(body.validationLabels[range]), batchSize: chunk)
                 scores.append(ChunkScore(index: c, loss: r.loss, correct: r.correct, count: r.count))
             }
             let reply = Reply(totals: totals, validation: scores, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
-            let end = body.sendsEnd ? [ByteCoding.floats(net.parameters + net.state + slots(of: optimizer))] : []
+            let endValues = net.parameters + net.state + slots(of: optimizer)
+            kept.keep(run: body.run, fingerprint: totals.fingerprint, values: endValues)
+            let end = body.sendsEnd ? [ByteCoding.floats(endValues)] : []
             return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: end)
         }
     }
@@ -175,4 +197,27 @@ final class RingExchange: ReplicaExchange {
     }
 
     var communicationSeconds: Double { ring.communicationSeconds }
+}
+
+/// The replica a worker ended its last epoch with (parameters, state and optimizer slots), so that
+/// the next epoch of the same run can start from it without the job sending it again.
+final class KeptReplica: @unchecked Sendable {
+    // @unchecked Sendable: guarded by `lock`.
+    private var run = ""
+    private var fingerprint: UInt64 = 0
+    private var kept: [Float]?
+    private let lock = NSLock()
+
+    func keep(run: String, fingerprint: UInt64, values: [Float]) {
+        lock.withLock {
+            self.run = run
+            self.fingerprint = fingerprint
+            kept = values
+        }
+    }
+
+    /// The kept values if they are this run's and have this fingerprint.
+    func values(run: String, fingerprint: UInt64) -> [Float]? {
+        lock.withLock { self.run == run && self.fingerprint == fingerprint ? kept : nil }
+    }
 }

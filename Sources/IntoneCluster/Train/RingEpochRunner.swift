@@ -47,6 +47,10 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     private var lastRing: [RingPeer] = []
     /// Workers that hold the input pages.
     private var warmed: Set<String> = []
+    /// The last epoch's end fingerprint and the workers that hold it (their `KeptReplica`).
+    private var lastEnd: (fingerprint: UInt64, workers: Set<String>)?
+    /// This run's id, which names the replicas workers keep.
+    private let run = "\(UInt64.random(in: 0 ... .max))"
 
     /// The training and validation inputs in pages of whole examples (content-addressed blobs).
     struct Pages {
@@ -102,7 +106,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                     + ring.map { "\($0.worker) (\(RingLink.address(of: $0.endpoint)))" }.joined(separator: ", "))
             }
             try warm(ring, pages: pages)
-            switch try attemptEpoch(start, ring: ring, pages: pages) {
+            switch try attemptEpoch(start, ring: ring, pages: pages, attempt: attempt) {
             case .success(let end):
                 lock.withLock { epochsRun += 1 }
                 return end
@@ -176,12 +180,18 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
     }
 
     /// One try at the epoch on `ring`.
-    func attemptEpoch(_ start: ReplicaEpochStart, ring: [RingPeer], pages: Pages) throws(TrainingError) -> Result<ReplicaEpochEnd, AttemptFailure> {
+    func attemptEpoch(_ start: ReplicaEpochStart, ring: [RingPeer], pages: Pages, attempt: Int) throws(TrainingError) -> Result<ReplicaEpochEnd, AttemptFailure> {
         let net = start.network
-        let snapshot = ByteCoding.floats(net.parameters + net.state + ReplicaEpochTask.slots(of: start.optimizer))
-        let snapshotHash = SHA256.hex(of: snapshot)
+        // Workers that ended the previous epoch in the ring hold this start already (first attempt only).
+        let startFingerprint = ReplicaTraining.fingerprint(net)
+        let holders = lock.withLock { lastEnd?.fingerprint == startFingerprint && attempt == 1 ? lastEnd!.workers : [] }
         var blobs = pages.blobs
-        blobs[snapshotHash] = snapshot
+        var snapshotHash = ""
+        if !ring.allSatisfy({ holders.contains($0.worker) }) {
+            let snapshot = ByteCoding.floats(net.parameters + net.state + ReplicaEpochTask.slots(of: start.optimizer))
+            snapshotHash = SHA256.hex(of: snapshot)
+            blobs[snapshotHash] = snapshot
+        }
         let session = "\(start.epoch)-\(UInt64.random(in: 0 ... .max))-\(UInt64.random(in: 0 ... .max))"
         let members = ring.map(\.endpoint)
         let labels = start.data.labels(start.data.train), validationLabels = start.data.labels(start.data.validation)
@@ -197,10 +207,12 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                                              timeout: stepTimeout, optimizer: ReplicaEpochTask.with(slots: [], start.optimizer),
                                              parameterCount: net.parameterCount, stateCount: net.stateCount,
                                              examplesPerPage: pages.examplesPerPage, sendsEnd: rank == 0,
-                                             validationLabels: validationLabels, validationChunk: chunk, trainPages: pages.train.count)
+                                             validationLabels: validationLabels, validationChunk: chunk, trainPages: pages.train.count,
+                                             run: run, startFingerprint: startFingerprint, startShipped: !holders.contains(peer.worker))
             let id = "replica-\(session)-\(rank)"
+            let start = holders.contains(peer.worker) ? [] : [snapshotHash]
             tasks.append(CoordinatorCore.Task(id: id, body: String(decoding: ClusterJSON.encode(body), as: UTF8.self),
-                                              dataHash: CoordinatorCore.Task.dataHash([snapshotHash] + pages.train + pages.validation), worker: peer.worker))
+                                              dataHash: CoordinatorCore.Task.dataHash(start + pages.train + pages.validation), worker: peer.worker))
             rankOf[id] = rank
         }
         let results = ResultSlots<Result<(ReplicaEpochTask.Reply, [[UInt8]]), ClusterError>>(count: ring.count)
@@ -286,6 +298,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
             validationLoss += s.loss * Double(s.count)
             validationCorrect += s.correct
         }
+        lock.withLock { lastEnd = (replies[0].totals.fingerprint, Set(ring.map(\.worker))) }
         return .success(ReplicaEpochEnd(parameters: Array(values[0..<p]), state: Array(values[p..<(p + st)]),
                                         optimizer: ReplicaEpochTask.with(slots: Array(values[(p + st)...]), optimizer),
                                         lossSum: replies.reduce(0) { $0 + $1.totals.lossSum }, correct: replies.reduce(0) { $0 + $1.totals.correct },
