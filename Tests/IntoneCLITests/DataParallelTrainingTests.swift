@@ -232,4 +232,27 @@ struct DataParallelTrainingTests {
                                              "--sync-batch-norm", "--quiet"])
         #expect(refused.status != 0 && refused.stderr.contains("--sync-batch-norm needs workers on a ring"), "\(refused.stderr)")
     }
+
+    /// Through a running `intone coordinator` (`--cluster`): the coordinator tells the job which
+    /// workers serve a ring, the job's replica tasks are pinned to them, and the ring gives the bytes
+    /// of the same two shards computed here.
+    @Test func throughARunningCoordinatorTheWorkersFormARing() throws {
+        let f = Self.fixture
+        let endpoint = "ipc://" + f.dir.file("service.sock")
+        let coordinator = try IntoneProcess.start(["coordinator", "--bind", endpoint, "--run", f.dir.file("service"), "--quiet"])
+        let workers = try (1...2).map { i in
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "c\(i)", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])
+        }
+        defer { for p in [coordinator] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let log = f.dir.file("cluster-job.log")
+        let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("via-service"),
+                                           "--cluster", endpoint, "--shards", "2", "--wait-for-workers", "30"], log: log)
+        let finished = Date().addingTimeInterval(180)
+        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
+        #expect(text.contains("ring of 2 workers: c1"), "job log:\n\(text)")
+        if !FileManager.default.fileExists(atPath: f.dir.file("two-here/model")) { try Self.train("two-here", ["--shards", "2", "--threads", "1"]) }
+        #expect(try Self.sameModel("via-service", "two-here"))
+    }
 }

@@ -17,6 +17,32 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     private let liveness = 10.0
     /// Receives one line per notable event.
     public var log: @Sendable (String) -> Void = { _ in }
+    private let shared = SharedState()
+
+    /// What other threads may touch: the ring peers last heard of, and a request to stop waiting.
+    final class SharedState: @unchecked Sendable {
+        // @unchecked Sendable: guarded by `lock`.
+        private let lock = NSLock()
+        private var peers: [RingPeer] = []
+        private var heard: Date?
+        private var withdraw = false
+
+        func update(_ body: String?) {
+            let list = body.flatMap { ClusterJSON.decode(RingPeers.self, Array($0.utf8))?.ringPeers } ?? []
+            lock.withLock {
+                peers = list
+                heard = Date()
+            }
+        }
+
+        /// The peers, if heard of within `seconds`.
+        func peers(within seconds: Double) -> [RingPeer]? {
+            lock.withLock { heard.map { Date().timeIntervalSince($0) <= seconds } == true ? peers : nil }
+        }
+
+        func requestWithdraw(_ on: Bool) { lock.withLock { withdraw = on } }
+        var withdrawRequested: Bool { lock.withLock { withdraw } }
+    }
 
     public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil) {
         self.endpoint = endpoint
@@ -28,6 +54,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                     completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
                     abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError) {
         if tasks.isEmpty { return }
+        shared.requestWithdraw(false)
         var outstanding = Set(tasks.map(\.id))
         var backoff = 0.25
         var lastWorkerSeen = Date()
@@ -81,7 +108,10 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                 switch e.type {
                 case .welcome:
                     welcomed = true
+                    shared.update(e.body)
                     if let ms = e.heartbeatMilliseconds, ms > 0 { heartbeat = Double(ms) / 1000 }
+                case .heartbeat:
+                    shared.update(e.body)
                 case .refuse:
                     throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
                 case .result:
@@ -95,7 +125,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                     break
                 }
             }
-            if outstanding.isEmpty {
+            if outstanding.isEmpty || shared.withdrawRequested {
+                // Done, or told to stop waiting: the coordinator withdraws what is left of ours.
                 _ = send(WireMessage(Envelope(type: .bye)))
                 return .finished
             }
@@ -113,4 +144,29 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             if welcomed && Date().timeIntervalSince(lastHeard) > heartbeat * liveness { return .lost }
         }
     }
+
+    /// The coordinator's workers that serve ring allreduce, as its `welcome` and heartbeats tell
+    /// clients: from the current batch's connection if it spoke within a second, else from a short
+    /// connection made to ask (empty if the coordinator does not answer within 3 s).
+    public var ringPeers: [RingPeer] {
+        if let recent = shared.peers(within: 1) { return recent }
+        guard let socket = try? security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))",
+                                                       sendTimeout: 1000) else { return [] }
+        let begun = Date()
+        var lastSent = Date.distantPast
+        while Date().timeIntervalSince(begun) < 3 {
+            if Date().timeIntervalSince(lastSent) >= 0.5 {
+                _ = try? socket.send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client)).frames())
+                lastSent = Date()
+            }
+            if let frames = try? socket.receive(timeout: 100), let message = WireMessage.parse(frames), message.envelope.type == .welcome {
+                shared.update(message.envelope.body)
+                _ = try? socket.send(WireMessage(Envelope(type: .bye)).frames())
+                return shared.peers(within: 60) ?? []
+            }
+        }
+        return []
+    }
+
+    public func withdrawLocalTasks() { shared.requestWithdraw(true) }
 }

@@ -221,6 +221,12 @@ public struct CoordinatorCore: Sendable {
     public var ringPeers: [RingPeer] {
         workerOrder.compactMap { id in workers[id].flatMap { w in w.peer.map { RingPeer(worker: w.name, endpoint: $0) } } }
     }
+
+    /// What clients are told of the ring peers (`body` of `welcome` and `heartbeat`), if there are any.
+    var ringPeersBody: String? {
+        let peers = ringPeers
+        return peers.isEmpty ? nil : String(decoding: ClusterJSON.encode(RingPeers(ringPeers: peers)), as: UTF8.self)
+    }
     /// Every task is done, abandoned or withdrawn.
     public var isFinished: Bool { pendingCount == 0 && runningCount == 0 }
     /// No locally submitted task is pending or running.
@@ -323,7 +329,8 @@ public struct CoordinatorCore: Sendable {
         if e.role == .client {
             if let old = clients[peer] { drop(client: peer, old, into: &out, announce: false) }
             clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
-            out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, workers: workers.count))))
+            out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
+                                                            workers: workers.count))))
             out.append(.clientJoined(name: name))
             return
         }
@@ -535,7 +542,7 @@ public struct CoordinatorCore: Sendable {
         }
         for peer in clients.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where now - clients[peer]!.lastHeartbeatSent >= configuration.heartbeatInterval {
             clients[peer]!.lastHeartbeatSent = now
-            out.append(.send(to: peer, WireMessage(Envelope(type: .heartbeat, workers: workers.count))))
+            out.append(.send(to: peer, WireMessage(Envelope(type: .heartbeat, body: ringPeersBody, workers: workers.count))))
         }
     }
 
@@ -630,13 +637,18 @@ public struct CoordinatorCore: Sendable {
 
 /// A worker that serves ring allreduce: its name (tasks are pinned to it by name) and where its
 /// peers reach it (`tcp://HOST:PORT`, with ` curve:PUBLICKEY` when its peer socket is encrypted).
-public struct RingPeer: Equatable, Sendable {
+public struct RingPeer: Codable, Equatable, Sendable {
     public let worker: String
     public let endpoint: String
     public init(worker: String, endpoint: String) {
         self.worker = worker
         self.endpoint = endpoint
     }
+}
+
+/// The ring peers as clients get them: `{"ringPeers":[{"worker","endpoint"}]}`.
+struct RingPeers: Codable {
+    var ringPeers: [RingPeer]
 }
 
 /// A FIFO of task numbers with cheap pushes at both ends.
