@@ -85,7 +85,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         var welcomed = false
         var submitted = false
         var lastHeard = Date()
-        var lastSent = Date()
+        var lastSent = Date.distantPast   // the first hello goes out at once
         var heartbeat = 0.5
         func send(_ m: WireMessage) -> Bool { (try? socket.send(m.frames())) != nil }
         while true {
