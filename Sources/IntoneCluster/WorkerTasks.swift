@@ -7,13 +7,13 @@ import Foundation
 public enum WorkerTasks {
     struct Kind: Decodable { var kind: String? }
 
-    /// - Parameter perturbAfterStep: fault injection for tests (see `ReplicaEpochTask`).
-    public static func handler(ringLink: RingLink? = nil, perturbAfterStep: Int? = nil) -> WorkerShell.Handler {
+    /// - Parameter faults: fault injection for tests (see `WorkerFaults`).
+    public static func handler(ringLink: RingLink? = nil, faults: WorkerFaults = WorkerFaults()) -> WorkerShell.Handler {
         let trial = ClusterTrialExecutor.workerHandler()
         let extract = ExtractTaskData.workerHandler()
         let score = ClusterCallScorer.workerHandler()
         let gradients = ClusterGradientComputer.workerHandler()
-        let replica = ReplicaEpochTask.workerHandler(link: ringLink, perturbAfterStep: perturbAfterStep)
+        let replica = ReplicaEpochTask.workerHandler(link: ringLink, faults: faults)
         return { body, blobs in
             let kind = ClusterJSON.decode(Kind.self, Array(body.utf8))?.kind
             switch kind {
@@ -26,5 +26,21 @@ public enum WorkerTasks {
             case let other?: throw ClusterError("this worker does not know tasks of kind \(other); upgrade intone on it")
             }
         }
+    }
+}
+
+/// Faults a worker can be told to commit, so that tests reach the code that handles them (hidden
+/// `intone worker --fault-...` options; never set in normal use).
+public struct WorkerFaults: Sendable {
+    /// Nudge one parameter of this worker's replica after this step of every epoch, as a silent
+    /// bit flip would: the replicas' agreement check must stop the run.
+    public var perturbAfterStep: Int?
+    /// Forget the replica kept between epochs, as a worker restarted under the same name would:
+    /// the job must send the epoch's start again.
+    public var forgetKeptReplica = false
+
+    public init(perturbAfterStep: Int? = nil, forgetKeptReplica: Bool = false) {
+        self.perturbAfterStep = perturbAfterStep
+        self.forgetKeptReplica = forgetKeptReplica
     }
 }

@@ -38,6 +38,10 @@ struct WorkerCommand: ParsableCommand {
             help: ArgumentHelp("Fault injection for tests: nudge one parameter of this worker's replica after this step of every epoch.", visibility: .hidden))
     var faultPerturbAfterStep: Int?
 
+    @Flag(name: .customLong("fault-forget-replica"),
+          help: ArgumentHelp("Fault injection for tests: keep no replica between epochs, as a worker restarted under the same name.", visibility: .hidden))
+    var faultForgetReplica = false
+
     @Option(help: ArgumentHelp("Stop when the process with this id exits (for workers started by --local-workers).", visibility: .hidden))
     var parent: Int32?
 
@@ -66,7 +70,8 @@ struct WorkerCommand: ParsableCommand {
             ring = nil
         }
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 security: mode, handler: WorkerTasks.handler(ringLink: ring, perturbAfterStep: faultPerturbAfterStep))
+                                 security: mode, handler: WorkerTasks.handler(ringLink: ring, faults: WorkerFaults(perturbAfterStep: faultPerturbAfterStep,
+                                                                                                   forgetKeptReplica: faultForgetReplica)))
         worker.ringEndpoint = ring?.advertised
         worker.log = { logger.info("\($0)") }
         do {

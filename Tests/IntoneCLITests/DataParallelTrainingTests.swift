@@ -255,4 +255,29 @@ struct DataParallelTrainingTests {
         if !FileManager.default.fileExists(atPath: f.dir.file("two-here/model")) { try Self.train("two-here", ["--shards", "2", "--threads", "1"]) }
         #expect(try Self.sameModel("via-service", "two-here"))
     }
+
+    /// A worker that no longer holds the replica it ended an epoch with (restarted under the same
+    /// name; here told to forget it) fails the ring right after the handshake; the retry sends the
+    /// epoch's start, and the run is the bytes of an uninterrupted one.
+    @Test func aWorkerThatLostItsReplicaIsSentTheStartAgain() throws {
+        let f = Self.fixture
+        let endpoint = "ipc://" + f.dir.file("forget.sock")
+        let log = f.dir.file("forget-job.log")
+        let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("forgotten"),
+                                           "--bind", endpoint, "--shards", "2", "--step-timeout", "5", "--wait-for-workers", "30"], log: log)
+        let workers = [
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "f1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]),
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "f2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet",
+                                     "--fault-forget-replica"]),
+        ]
+        defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let finished = Date().addingTimeInterval(120)
+        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
+        #expect(text.contains("no longer holds the epoch's start"), "job log:\n\(text)")
+        #expect(!text.contains("cannot reach each other"), "job log:\n\(text)")
+        if !FileManager.default.fileExists(atPath: f.dir.file("two-here/model")) { try Self.train("two-here", ["--shards", "2", "--threads", "1"]) }
+        #expect(try Self.sameModel("forgotten", "two-here"))
+    }
 }

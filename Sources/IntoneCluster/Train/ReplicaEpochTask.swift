@@ -84,10 +84,9 @@ enum ReplicaEpochTask {
         }
     }
 
-    /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`. With
-    /// `perturbAfterStep` (fault injection for tests: `intone worker --fault-perturb-after-step`),
-    /// this replica nudges one parameter after that step of every epoch, as a silent bit flip would.
-    static func workerHandler(link: RingLink?, perturbAfterStep: Int? = nil) -> WorkerShell.Handler {
+    /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`, committing
+    /// `faults` if told to (tests only).
+    static func workerHandler(link: RingLink?, faults: WorkerFaults = WorkerFaults()) -> WorkerShell.Handler {
         let networks = NetworkPool()
         let kept = KeptReplica()
         return { text, blobs in
@@ -135,7 +134,7 @@ enum ReplicaEpochTask {
                     optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
                                                         classWeights: body.classWeights, inputs: inputs, exchange: exchange,
-                                                        afterStep: perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
+                                                        afterStep: faults.perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
                 } catch {
                     let reason = (error as? TrainingError)?.reason ?? (error as? ClusterError)?.reason ?? "\(error)"
                     exchange.ring.abort(reason)
@@ -156,7 +155,7 @@ enum ReplicaEpochTask {
             }
             let reply = Reply(totals: totals, validation: scores, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
             let endValues = net.parameters + net.state + slots(of: optimizer)
-            kept.keep(run: body.run, fingerprint: totals.fingerprint, values: endValues)
+            if !faults.forgetKeptReplica { kept.keep(run: body.run, fingerprint: totals.fingerprint, values: endValues) }
             let end = body.sendsEnd ? [ByteCoding.floats(endValues)] : []
             return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: end)
         }
