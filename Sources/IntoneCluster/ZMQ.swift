@@ -156,22 +156,7 @@ public final class ZMQSocket {
     ///
     /// - Returns: the frames, or `nil` if none is waiting.
     public func receiveNow() throws(ZMQError) -> [[UInt8]]? {
-        var frames: [[UInt8]] = []
-        let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
-        defer { message.deallocate() }
-        repeat {
-            zmq_msg_init(message)
-            defer { zmq_msg_close(message) }
-            while zmq_msg_recv(message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0) < 0 {
-                if zmq_errno() == EINTR { continue }
-                if zmq_errno() == EAGAIN && frames.isEmpty { return nil }
-                throw ZMQError.last("receive")
-            }
-            let size = zmq_msg_size(message)
-            let data = zmq_msg_data(message)!
-            frames.append([UInt8](UnsafeRawBufferPointer(start: data, count: size)))
-        } while hasMore
-        return frames
+        try readWaiting { frames in frames.map { Array($0) } }
     }
 
     /// Sends a two-frame message straight from memory: `header`, then the bytes of `payload` (one
@@ -193,8 +178,14 @@ public final class ZMQSocket {
 
     /// Receives one multipart message if one comes within `timeout` milliseconds and hands its
     /// frames to `body` in place (valid only during the call). Returns nil if nothing came.
-    public func receive<T>(timeout: Int, _ body: ([UnsafeRawBufferPointer]) throws -> T) throws -> T? {
+    public func receive<T>(timeout: Int, _ body: ([UnsafeRawBufferPointer]) -> T) throws(ZMQError) -> T? {
         guard try poll(timeout: timeout) else { return nil }
+        return try readWaiting(body)
+    }
+
+    /// Reads the multipart message waiting on the socket, if any (without blocking), and hands its
+    /// frames to `body` in place.
+    private func readWaiting<T>(_ body: ([UnsafeRawBufferPointer]) -> T) throws(ZMQError) -> T? {
         var messages: [UnsafeMutablePointer<zmq_msg_t>] = []
         defer {
             for m in messages {
@@ -212,7 +203,7 @@ public final class ZMQSocket {
                 throw ZMQError.last("receive")
             }
         } while hasMore
-        return try body(messages.map { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) })
+        return body(messages.map { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) })
     }
 
     /// Whether a message can be read within `timeout` milliseconds.

@@ -155,22 +155,34 @@ public struct RingAllreduce {
     /// Sends `values[range]` as one data message, straight from the array.
     private mutating func sendFloats<T: BinaryFloatingPoint>(_ values: [T], _ range: Range<Int>) throws(ClusterError) {
         let width = MemoryLayout<T>.stride
-        let ms = Int32(min(Double(Int32.max), timeout * 1000))
-        let socket = try link.outbox(to: successor, sendTimeout: ms)
-        let h = header(.data, sent)
-        let failure = values.withUnsafeBytes { raw -> (any Error)? in
-            do {
-                try socket.send(header: h, payload: UnsafeRawBufferPointer(rebasing: raw[(range.lowerBound * width)..<(range.upperBound * width)]))
-                return nil
-            } catch {
-                return error
-            }
+        let failure = values.withUnsafeBytes { raw in
+            transmit(.data, UnsafeRawBufferPointer(rebasing: raw[(range.lowerBound * width)..<(range.upperBound * width)]), timeout: nil)
         }
-        if let failure {
-            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(RingLink.address(of: successor)): \((failure as? ZMQError)?.reason ?? "\(failure)")")
-        }
+        if let failure { throw failure }
         sent += 1
         bytesSent += range.count * width
+    }
+
+    /// Sends `payload` as one message of `kind`.
+    private mutating func send(_ payload: [UInt8], kind: MessageKind, timeout: Int32? = nil) throws(ClusterError) {
+        if let failure = payload.withUnsafeBytes({ transmit(kind, $0, timeout: timeout) }) { throw failure }
+        sent += 1
+        bytesSent += payload.count
+    }
+
+    /// Sends one message (header, then `payload` from memory) to the successor, giving up after
+    /// `timeout` milliseconds (default: the session's); nil, or why it could not.
+    private func transmit(_ kind: MessageKind, _ payload: UnsafeRawBufferPointer, timeout: Int32?) -> ClusterError? {
+        let ms = timeout ?? Int32(min(Double(Int32.max), self.timeout * 1000))
+        do {
+            try link.outbox(to: successor, sendTimeout: ms).send(header: header(kind, sent), payload: payload)
+            return nil
+        } catch let error as ClusterError {
+            return error
+        } catch {
+            let reason = (error as? ZMQError)?.reason ?? "\(error)"
+            return ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(RingLink.address(of: successor)): \(reason)")
+        }
     }
 
     private func header(_ kind: MessageKind, _ sequence: UInt64) -> [UInt8] {
@@ -178,16 +190,6 @@ public struct RingAllreduce {
         withUnsafeBytes(of: sequence.littleEndian) { h.append(contentsOf: $0) }
         h.append(kind.rawValue)
         return h
-    }
-
-    private mutating func send(_ payload: [UInt8], kind: MessageKind, timeout: Int32? = nil) throws(ClusterError) {
-        let ms = timeout ?? Int32(min(Double(Int32.max), self.timeout * 1000))
-        let socket = try link.outbox(to: successor, sendTimeout: ms)
-        do { try socket.send([header(kind, sent), payload]) } catch {
-            throw ClusterError("ring: cannot send to rank \((rank + 1) % size + 1) at \(RingLink.address(of: successor)): \(error.reason)")
-        }
-        sent += 1
-        bytesSent += payload.count
     }
 
     /// The next data message of this session from the predecessor, dropping other sessions' and
@@ -221,7 +223,7 @@ public struct RingAllreduce {
                     return .success(())
                 } ?? nil
             } catch {
-                throw ClusterError("ring: \(error)")
+                throw ClusterError("ring: \(error.reason)")
             }
             switch outcome {
             case nil: continue
