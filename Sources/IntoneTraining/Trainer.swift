@@ -211,47 +211,46 @@ public struct Trainer: Sendable {
     /// Loss and accuracy over `examples` in inference mode, a chunk at a time (`evaluationChunk`).
     func evaluate(_ net: inout Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> (loss: Double, accuracy: Double) {
         var loss = 0.0, correct = 0
-        let step = Self.evaluationChunk(batchSize: config.batchSize)
-        var start = 0
-        while start < examples.count {
-            let part = examples[start..<min(examples.count, start + step)]
-            do {
-                let r = try net.evaluate(inputs: try data.batch(part), labels: data.labels(part), batchSize: step)
-                loss += r.loss * Double(r.count)
-                correct += r.correct
-            } catch let error as FeatureStoreError {
-                throw TrainingError(error.description)
-            } catch {
-                throw TrainingError("evaluation: \(error)")
-            }
-            start += step
+        try forEachChunk(of: examples, "evaluation") { part, inputs, step in
+            let r = try net.evaluate(inputs: inputs, labels: data.labels(part), batchSize: step)
+            loss += r.loss * Double(r.count)
+            correct += r.correct
         }
         return (loss / Double(max(1, examples.count)), Double(correct) / Double(max(1, examples.count)))
     }
 
-    /// Most probable class of each example (inference mode), a batch at a time.
+    /// Most probable class of each example (inference mode), a chunk at a time.
     public func predict(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [Int] {
         var net = net
         var out: [Int] = []
+        try forEachChunk(of: examples, "prediction") { part, inputs, step in
+            let p = try net.predictProbabilities(inputs, batchSize: step)
+            let k = net.classCount
+            for i in 0..<part.count {
+                var best = 0
+                for c in 1..<k where p.values[i * k + c] > p.values[i * k + best] { best = c }
+                out.append(best)
+            }
+        }
+        return out
+    }
+
+    /// Runs `body` on `examples` in chunks of `evaluationChunk` with their inputs; a store error
+    /// keeps its message, any other is prefixed with `what`.
+    private func forEachChunk(of examples: [SequenceData.Example], _ what: String,
+                              _ body: (ArraySlice<SequenceData.Example>, Tensor, Int) throws -> Void) throws(TrainingError) {
         let step = Self.evaluationChunk(batchSize: config.batchSize)
         var start = 0
         while start < examples.count {
             let part = examples[start..<min(examples.count, start + step)]
             do {
-                let p = try net.predictProbabilities(try data.batch(part), batchSize: step)
-                let k = net.classCount
-                for i in 0..<part.count {
-                    var best = 0
-                    for c in 1..<k where p.values[i * k + c] > p.values[i * k + best] { best = c }
-                    out.append(best)
-                }
+                try body(part, try data.batch(part), step)
             } catch let error as FeatureStoreError {
                 throw TrainingError(error.description)
             } catch {
-                throw TrainingError("prediction: \(error)")
+                throw TrainingError("\(what): \(error)")
             }
             start += step
         }
-        return out
     }
 }

@@ -44,9 +44,9 @@ struct TrainingCheckpoint: Codable {
         try? fm.removeItem(atPath: staging)
         try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
         var json = self
-        json.optimizer = Self.withoutSlots(optimizer)
+        json.optimizer = optimizer.with(slots: [])
         for (name, values) in buffers { try NPYFile.write(NPYArray(shape: [values.count], values: values), to: staging + "/\(name).npy") }
-        try NPYFile.write(NPYArray(shape: [slots(optimizer).count], values: slots(optimizer)), to: staging + "/optimizer_slots.npy")
+        try NPYFile.write(NPYArray(shape: [optimizer.slots.count], values: optimizer.slots), to: staging + "/optimizer_slots.npy")
         try AtomicFile.write(try Self.encoder().encode(json), to: staging + "/checkpoint.json", sync: true)
         try? fm.removeItem(atPath: old)
         if fm.fileExists(atPath: folder) { try fm.moveItem(atPath: folder, toPath: old) }
@@ -64,26 +64,8 @@ struct TrainingCheckpoint: Codable {
         for name in (try fm.contentsOfDirectory(atPath: source)) where name.hasSuffix(".npy") {
             let stem = String(name.dropLast(4))
             let values = try NPYFile.read(path: source + "/" + name).values
-            if stem == "optimizer_slots" { c.optimizer = withSlots(c.optimizer, values) } else { c.buffers[stem] = values }
+            if stem == "optimizer_slots" { c.optimizer.slots = values } else { c.buffers[stem] = values }
         }
         return c
-    }
-
-    private func slots(_ o: TrainingOptimizer) -> [Float] {
-        switch o {
-        case .rmsprop(let x): return x.slots
-        case .adam(let x): return x.slots
-        case .sgd(let x): return x.slots
-        }
-    }
-
-    private static func withoutSlots(_ o: TrainingOptimizer) -> TrainingOptimizer { withSlots(o, []) }
-
-    private static func withSlots(_ o: TrainingOptimizer, _ slots: [Float]) -> TrainingOptimizer {
-        switch o {
-        case .rmsprop(var x): x.slots = slots; return .rmsprop(x)
-        case .adam(var x): x.slots = slots; return .adam(x)
-        case .sgd(var x): x.slots = slots; return .sgd(x)
-        }
     }
 }

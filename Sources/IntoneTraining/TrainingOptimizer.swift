@@ -33,6 +33,31 @@ public enum TrainingOptimizer: Codable, Equatable, Sendable {
         }
     }
 
+    /// The optimizer's per-parameter buffers (empty before its first step).
+    public var slots: [Float] {
+        get {
+            switch self {
+            case .rmsprop(let o): return o.slots
+            case .adam(let o): return o.slots
+            case .sgd(let o): return o.slots
+            }
+        }
+        set {
+            switch self {
+            case .rmsprop(var o): o.slots = newValue; self = .rmsprop(o)
+            case .adam(var o): o.slots = newValue; self = .adam(o)
+            case .sgd(var o): o.slots = newValue; self = .sgd(o)
+            }
+        }
+    }
+
+    /// The optimizer with `slots` in place of its own.
+    public func with(slots: [Float]) -> TrainingOptimizer {
+        var o = self
+        o.slots = slots
+        return o
+    }
+
     /// One step of `parameters` from `gradients`.
     public mutating func apply(gradients: [Float], to parameters: inout [Float]) {
         switch self {

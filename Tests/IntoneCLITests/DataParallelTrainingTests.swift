@@ -51,6 +51,28 @@ struct DataParallelTrainingTests {
         try IntoneProcess.succeed(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file(out), "--quiet"] + extra)
     }
 
+    /// A worker with a loopback ring endpoint, connected to `endpoint`.
+    static func ringWorker(_ endpoint: String, _ name: String, _ extra: [String] = []) throws -> Process {
+        try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", name, "--ring-bind", "tcp://127.0.0.1:*", "--quiet"] + extra)
+    }
+
+    /// Waits until `job` exits, at most `seconds`.
+    static func waitForExit(_ job: Process, seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while job.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    }
+
+    /// Waits (at most 120 s) until the run in `run` has checkpointed its first epoch, or `job` exited.
+    static func waitForFirstEpoch(_ job: Process, run: String) {
+        let deadline = Date().addingTimeInterval(120)
+        while job.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: run + "/checkpoint/checkpoint.json") {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+    }
+
+    /// A log's text ("" if there is none).
+    static func contents(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
     static func sameModel(_ a: String, _ b: String) throws -> Bool {
         let f = fixture
         let names = try FileManager.default.contentsOfDirectory(atPath: f.dir.file(a + "/model")).sorted()
@@ -90,15 +112,11 @@ struct DataParallelTrainingTests {
         let workers = try (1...3).map { i in try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "w\(i)", "--quiet"]) }
         defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
         // Kill one worker once the first epoch is done.
-        let deadline = Date().addingTimeInterval(120)
-        while job.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: f.dir.file("survivor/checkpoint/checkpoint.json")) {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        Self.waitForFirstEpoch(job, run: f.dir.file("survivor"))
         #expect(job.isRunning, "the run finished before a worker could be killed")
         kill(workers[0].processIdentifier, SIGKILL)
         workers[0].waitUntilExit()
-        let finished = Date().addingTimeInterval(180)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
+        Self.waitForExit(job, seconds: 180)
         #expect(!job.isRunning && job.terminationStatus == 0)
         // The same bytes as three shards computed in one process.
         if !FileManager.default.fileExists(atPath: f.dir.file("three-here/model")) { try Self.train("three-here", ["--shards", "3", "--threads", "1"]) }
@@ -119,19 +137,15 @@ struct DataParallelTrainingTests {
                                            "--bind", endpoint, "--shards", "3", "--epochs", "8", "--step-timeout", "3",
                                            "--wait-for-workers", "60"], log: log)
         let workers = try (1...3).map { i in
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "r\(i)", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])
+            try Self.ringWorker(endpoint, "r\(i)")
         }
         defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
-        let deadline = Date().addingTimeInterval(120)
-        while job.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: f.dir.file("ring-survivor/checkpoint/checkpoint.json")) {
-            Thread.sleep(forTimeInterval: 0.002)
-        }
+        Self.waitForFirstEpoch(job, run: f.dir.file("ring-survivor"))
         #expect(job.isRunning, "the run finished before a worker could be killed")
         kill(workers[1].processIdentifier, SIGKILL)
         workers[1].waitUntilExit()
-        let finished = Date().addingTimeInterval(180)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        Self.waitForExit(job, seconds: 180)
+        let text = Self.contents(log)
         #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
         #expect(text.contains("rolling back to the epoch's start"), "job log:\n\(text)")
         #expect(text.contains("ring of 2 workers: r1"), "job log:\n\(text)")
@@ -157,16 +171,12 @@ struct DataParallelTrainingTests {
         let log = f.dir.file("join-job.log")
         let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("joined"),
                                            "--bind", endpoint, "--shards", "2", "--epochs", "12", "--wait-for-workers", "3"], log: log)
-        var workers = [try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "j1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])]
+        var workers = [try Self.ringWorker(endpoint, "j1")]
         defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
-        let deadline = Date().addingTimeInterval(120)
-        while job.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: f.dir.file("joined/checkpoint/checkpoint.json")) {
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        workers.append(try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "j2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]))
-        let finished = Date().addingTimeInterval(180)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        Self.waitForFirstEpoch(job, run: f.dir.file("joined"))
+        workers.append(try Self.ringWorker(endpoint, "j2"))
+        Self.waitForExit(job, seconds: 180)
+        let text = Self.contents(log)
         #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
         #expect(text.contains("epoch 1: ring of 1 worker: j1"), "job log:\n\(text)")
         #expect(text.contains("ring of 2 workers: j1"), "j2 was not taken in; job log:\n\(text)")
@@ -183,14 +193,12 @@ struct DataParallelTrainingTests {
                                            "--bind", endpoint, "--shards", "2", "--check-every", "2", "--wait-for-workers", "30"],
                                           log: f.dir.file("diverge-job.log"))
         let workers = [
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "d1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]),
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "d2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet",
-                                     "--fault-perturb-after-step", "2"]),
+            try Self.ringWorker(endpoint, "d1"),
+            try Self.ringWorker(endpoint, "d2", ["--fault-perturb-after-step", "2"]),
         ]
         defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
-        let finished = Date().addingTimeInterval(120)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
-        let text = (try? String(contentsOfFile: f.dir.file("diverge-job.log"), encoding: .utf8)) ?? ""
+        Self.waitForExit(job, seconds: 120)
+        let text = Self.contents(f.dir.file("diverge-job.log"))
         #expect(!job.isRunning && job.terminationStatus != 0)
         #expect(text.contains("epoch 1: replicas disagree after step 2: rank 1 and rank 2 hold different parameters"), "job log:\n\(text)")
         #expect(!FileManager.default.fileExists(atPath: f.dir.file("diverged/model")))
@@ -241,15 +249,14 @@ struct DataParallelTrainingTests {
         let endpoint = "ipc://" + f.dir.file("service.sock")
         let coordinator = try IntoneProcess.start(["coordinator", "--bind", endpoint, "--run", f.dir.file("service"), "--quiet"])
         let workers = try (1...2).map { i in
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "c\(i)", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])
+            try Self.ringWorker(endpoint, "c\(i)")
         }
         defer { for p in [coordinator] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
         let log = f.dir.file("cluster-job.log")
         let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("via-service"),
                                            "--cluster", endpoint, "--shards", "2", "--wait-for-workers", "30"], log: log)
-        let finished = Date().addingTimeInterval(180)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        Self.waitForExit(job, seconds: 180)
+        let text = Self.contents(log)
         #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
         #expect(text.contains("ring of 2 workers: c1"), "job log:\n\(text)")
         if !FileManager.default.fileExists(atPath: f.dir.file("two-here/model")) { try Self.train("two-here", ["--shards", "2", "--threads", "1"]) }
@@ -266,14 +273,12 @@ struct DataParallelTrainingTests {
         let job = try IntoneProcess.start(["train", "--config", f.config, "--store", f.store, "--out", f.dir.file("forgotten"),
                                            "--bind", endpoint, "--shards", "2", "--step-timeout", "5", "--wait-for-workers", "30"], log: log)
         let workers = [
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "f1", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"]),
-            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "f2", "--ring-bind", "tcp://127.0.0.1:*", "--quiet",
-                                     "--fault-forget-replica"]),
+            try Self.ringWorker(endpoint, "f1"),
+            try Self.ringWorker(endpoint, "f2", ["--fault-forget-replica"]),
         ]
         defer { for p in [job] + workers where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
-        let finished = Date().addingTimeInterval(120)
-        while job.isRunning && Date() < finished { Thread.sleep(forTimeInterval: 0.05) }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        Self.waitForExit(job, seconds: 120)
+        let text = Self.contents(log)
         #expect(!job.isRunning && job.terminationStatus == 0, "job log:\n\(text)")
         #expect(text.contains("no longer holds the epoch's start"), "job log:\n\(text)")
         #expect(!text.contains("cannot reach each other"), "job log:\n\(text)")

@@ -101,11 +101,7 @@ public struct ClusterGradientComputer: GradientComputer {
         return { text, blobs in
             guard let body = ClusterJSON.decode(Body.self, Array(text.utf8)), body.kind == "gradients" else { throw ClusterError("unreadable gradient task") }
             guard blobs.count == 2 else { throw ClusterError("a gradient task arrived without its parameters and inputs") }
-            let key = SHA256.hex(of: Array(body.config.utf8)) + "\(body.inputShape)"
-            var net = try networks.take(key) ?? {
-                let config = try ModelConfig.parse(body.config, file: "the training config")
-                return try Network(inputShape: body.inputShape, layers: config.layers(classes: SequenceData.classes.count), seed: config.seed)
-            }()
+            var (net, key) = try networks.takeTraining(config: body.config, inputShape: body.inputShape)
             defer { networks.give(net, key) }
             let weights = ByteCoding.floats(from: blobs[0].bytes[...])
             guard weights.count == net.parameterCount + net.stateCount else {

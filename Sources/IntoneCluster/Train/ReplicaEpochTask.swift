@@ -67,23 +67,6 @@ enum ReplicaEpochTask {
     /// A task that only makes its worker fetch (and keep) the blobs it lists: a run's input pages.
     static let prefetchKind = "replica-prefetch"
 
-    /// The optimizer's slots, and the optimizer with other slots.
-    static func slots(of o: TrainingOptimizer) -> [Float] {
-        switch o {
-        case .rmsprop(let x): return x.slots
-        case .adam(let x): return x.slots
-        case .sgd(let x): return x.slots
-        }
-    }
-
-    static func with(slots: [Float], _ o: TrainingOptimizer) -> TrainingOptimizer {
-        switch o {
-        case .rmsprop(var x): x.slots = slots; return .rmsprop(x)
-        case .adam(var x): x.slots = slots; return .adam(x)
-        case .sgd(var x): x.slots = slots; return .sgd(x)
-        }
-    }
-
     /// The worker's side: runs the epoch as rank `body.rank` of the ring, over `link`, committing
     /// `faults` if told to (tests only).
     static func workerHandler(link: RingLink?, faults: WorkerFaults = WorkerFaults()) -> WorkerShell.Handler {
@@ -99,11 +82,7 @@ enum ReplicaEpochTask {
             } else {
                 shipped = nil
             }
-            let key = SHA256.hex(of: Array(body.config.utf8)) + "\(body.inputShape)"
-            var net = try networks.take(key) ?? {
-                let config = try ModelConfig.parse(body.config, file: "the training config")
-                return try Network(inputShape: body.inputShape, layers: config.layers(classes: SequenceData.classes.count), seed: config.seed)
-            }()
+            var (net, key) = try networks.takeTraining(config: body.config, inputShape: body.inputShape)
             defer { networks.give(net, key) }
             let p = body.parameterCount, st = body.stateCount
             var optimizer = body.optimizer
@@ -131,7 +110,7 @@ enum ReplicaEpochTask {
                     }
                     net.parameters = Array(values[0..<p])
                     net.state = Array(values[p..<(p + st)])
-                    optimizer = with(slots: Array(values[(p + st)...]), body.optimizer)
+                    optimizer = body.optimizer.with(slots: Array(values[(p + st)...]))
                     return try ReplicaTraining.runEpoch(body.plan, network: &net, optimizer: &optimizer, trainCount: n, labels: body.labels,
                                                         classWeights: body.classWeights, inputs: inputs, exchange: exchange,
                                                         afterStep: faults.perturbAfterStep.map { k in { step, network in if step == k { network.parameters[0] += 1e-3 } } })
@@ -153,8 +132,8 @@ enum ReplicaEpochTask {
                                          labels: Array(body.validationLabels[range]), batchSize: chunk)
                 scores.append(ChunkScore(index: c, loss: r.loss, correct: r.correct, count: r.count))
             }
-            let reply = Reply(totals: totals, validation: scores, optimizer: body.sendsEnd ? with(slots: [], optimizer) : nil)
-            let endValues = net.parameters + net.state + slots(of: optimizer)
+            let reply = Reply(totals: totals, validation: scores, optimizer: body.sendsEnd ? optimizer.with(slots: []) : nil)
+            let endValues = net.parameters + net.state + optimizer.slots
             if !faults.forgetKeptReplica { kept.keep(run: body.run, fingerprint: totals.fingerprint, values: endValues) }
             let end = body.sendsEnd ? [ByteCoding.floats(endValues)] : []
             return WorkerShell.TaskOutput(body: String(decoding: ClusterJSON.encode(reply), as: UTF8.self), blobs: end)

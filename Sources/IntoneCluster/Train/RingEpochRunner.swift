@@ -188,7 +188,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         var blobs = pages.blobs
         var snapshotHash = ""
         if !ring.allSatisfy({ holders.contains($0.worker) }) {
-            let snapshot = ByteCoding.floats(net.parameters + net.state + ReplicaEpochTask.slots(of: start.optimizer))
+            let snapshot = ByteCoding.floats(net.parameters + net.state + start.optimizer.slots)
             snapshotHash = SHA256.hex(of: snapshot)
             blobs[snapshotHash] = snapshot
         }
@@ -204,7 +204,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
                                         syncBatchNorm: syncBatchNorm)
             let body = ReplicaEpochTask.Body(kind: ReplicaEpochTask.kind, config: start.configText, inputShape: net.inputShape, labels: labels,
                                              classWeights: start.classWeights, plan: plan, rank: rank, members: members, session: session,
-                                             timeout: stepTimeout, optimizer: ReplicaEpochTask.with(slots: [], start.optimizer),
+                                             timeout: stepTimeout, optimizer: start.optimizer.with(slots: []),
                                              parameterCount: net.parameterCount, stateCount: net.stateCount,
                                              examplesPerPage: pages.examplesPerPage, sendsEnd: rank == 0,
                                              validationLabels: validationLabels, validationChunk: chunk, trainPages: pages.train.count,
@@ -300,7 +300,7 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         }
         lock.withLock { lastEnd = (replies[0].totals.fingerprint, Set(ring.map(\.worker))) }
         return .success(ReplicaEpochEnd(parameters: Array(values[0..<p]), state: Array(values[p..<(p + st)]),
-                                        optimizer: ReplicaEpochTask.with(slots: Array(values[(p + st)...]), optimizer),
+                                        optimizer: optimizer.with(slots: Array(values[(p + st)...])),
                                         lossSum: replies.reduce(0) { $0 + $1.totals.lossSum }, correct: replies.reduce(0) { $0 + $1.totals.correct },
                                         computeSeconds: replies.map(\.totals.computeSeconds).max() ?? 0,
                                         communicationSeconds: replies.map(\.totals.communicationSeconds).max() ?? 0, replicas: ring.count,
