@@ -3,19 +3,24 @@
 // Intone: speech-emotion recognition at cluster scale.
 //
 // Targets, from the C libraries up to the command line (dependencies point one way):
-//   C shims      CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ   (Debian -dev packages, see scripts/setup), CMalloc (glibc)
+//   C shims         CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ (Debian -dev packages, see scripts/setup), CMalloc (glibc)
+//   IntoneRandom    seeded randomness (every random stream named by run seed + purpose)
+//   IntoneFormats   files and bytes other tools read: NumPy .npy, CSV, canonical JSON, SVG charts, SHA-256, byte layouts
 //   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
 //   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
-//   IntoneRandom    seeded randomness (every random stream named by run seed + purpose)
-//   IntoneFormats   files other tools open: NumPy .npy, CSV; content hashes
-//   IntoneEngine    running tasks: locally on threads (the cluster places the same tasks on workers)
-//   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store
-//   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics
-//   IntoneNeural    deep-learning layers (Conv1D, LSTM, ...) on flat parameter buffers, Keras-compatible
-//   IntoneSweep     sweep specs (YAML), trials, cross-validation, the best-parameter artifact, model files (classic and deep)
-//   IntoneTraining  deep-model configs (YAML), batches from the feature store, the training loop, checkpoints, run outputs
-//   IntoneCluster   ZeroMQ sockets (grows into the coordinator / worker protocol)
-//   intone          the command line
+//   IntoneEngine    the task engine: task kinds and their registry, placements (threads here; the cluster's
+//                   workers implement the same protocol), gangs, result slots
+//   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store and its `extract` task kind
+//   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics, model weights
+//   IntoneNeural    deep-learning layers (Conv1D, LSTM, ...) on flat parameter buffers, optimizers, callbacks, Keras-compatible
+//   IntoneModels    model folders (classic and deep), Keras layer JSON, model bundles: what predict, score, sweep and train load and save
+//   IntoneSweep     sweep specs (YAML), trials and their `trial` task kind, cross-validation, the best-parameter artifact
+//   IntoneTraining  deep-model configs (YAML), batches from the feature store, the training loop, checkpoints, run outputs,
+//                   data-parallel training (`gradients`, `replica-epoch`, `replica-prefetch` task kinds, the ring's job side)
+//   IntoneScoring   calls cut into chunks and windows, voice activity, per-window and per-call results, the `score` task kind
+//   IntoneCluster   ZeroMQ sockets, the wire protocol, the coordinator state machine (pure), coordinator / worker / client
+//                   shells, CurveZMQ, metrics, the ring allreduce; knows jobs, tasks, blobs and workers, no job kind
+//   intone          the command line (chooses the placement; the worker registers every task kind)
 //   intone-bench    benchmarks (always run with -c release)
 import PackageDescription
 
@@ -47,38 +52,40 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "IntoneRandom"),
+        .target(name: "IntoneFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
-        .target(name: "IntoneFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "IntoneEngine"),
+        .target(name: "IntoneEngine", dependencies: ["IntoneFormats"]),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
         .target(name: "IntoneNeural", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneLearning"]),
+        .target(name: "IntoneModels", dependencies: ["IntoneLearning", "IntoneNeural", "IntoneCorpus", "IntoneFeatures", "IntoneFormats"]),
         .target(name: "IntoneSweep", dependencies: [
-            "IntoneLearning", "IntoneNeural", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
+            "IntoneLearning", "IntoneModels", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "IntoneTraining", dependencies: [
-            "IntoneNeural", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFeatures", "IntoneFormats", "IntoneRandom",
-            .product(name: "Yams", package: "Yams"),
+            "IntoneNeural", "IntoneModels", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFeatures", "IntoneFormats", "IntoneRandom",
+            "IntoneEngine", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneSweep", "IntoneFormats", "IntoneEngine"]),
-        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneSweep", "IntoneLearning", "IntoneFormats", "IntoneCorpus", "IntoneScoring", "IntoneEngine",
-                                                      "IntoneNeural", "IntoneTraining"]),
+        .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneModels", "IntoneFormats", "IntoneEngine"]),
+        // The cluster moves bytes for any task kind: it imports the engine and nothing of audio, features, corpora,
+        // learning, models, sweeps, scoring or training.
+        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneEngine", "IntoneFormats"]),
 
         // MARK: Executables
         .executableTarget(
             name: "intone",
             dependencies: [
                 "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
-                "IntoneLearning", "IntoneSweep", "IntoneCluster", "IntoneScoring", "IntoneNeural", "IntoneTraining",
+                "IntoneLearning", "IntoneModels", "IntoneSweep", "IntoneCluster", "IntoneScoring", "IntoneNeural", "IntoneTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "intone-bench",
-            dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCluster"]
+            dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneEngine", "IntoneCluster"]
         ),
 
         // MARK: Tests
@@ -87,14 +94,16 @@ let package = Package(
         .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneTestSupport", "IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
         .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
-        .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
+        .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneEngine", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
-        .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
+        .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneEngine", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
-        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
-        .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring"]),
-        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneFormats"]),
-        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneSweep", "IntoneNeural"]),
+        .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneEngine", "IntoneFormats"]),
+        .testTarget(name: "IntoneModelsTests", dependencies: ["IntoneTestSupport", "IntoneModels", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
+        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
+        .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine"]),
+        .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneEngine", "IntoneFormats"]),
+        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneModels", "IntoneSweep", "IntoneNeural"]),
     ],
     swiftLanguageModes: [.v6]
 )

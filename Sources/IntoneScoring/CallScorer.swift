@@ -1,7 +1,7 @@
 import Foundation
 import IntoneAudio
 import IntoneFeatures
-import IntoneSweep
+import IntoneModels
 
 /// One scored window of a call.
 public struct WindowScore: Codable, Equatable, Sendable {

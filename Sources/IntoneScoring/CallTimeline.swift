@@ -1,5 +1,5 @@
 import Foundation
-import IntoneSweep
+import IntoneFormats
 
 /// A picture of how emotion runs through one call, for a person to look at (`intone score --timelines`):
 /// the class probabilities of the scored windows stacked over time, a strip with the most probable

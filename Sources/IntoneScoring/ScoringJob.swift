@@ -2,7 +2,7 @@ import Foundation
 import IntoneAudio
 import IntoneEngine
 import IntoneFormats
-import IntoneSweep
+import IntoneModels
 
 /// A piece of scoring work: chunks `chunks` of one channel selection of one file.
 public struct ScoringUnit: Codable, Equatable, Sendable {
@@ -14,44 +14,43 @@ public struct ScoringUnit: Codable, Equatable, Sendable {
     public var selection: ChannelSelection { channel.map { .channel($0) } ?? .mix }
 }
 
-/// Scores units somewhere else (cluster workers): `intone score --local-workers / --bind / --cluster`.
-public protocol RemoteCallScorer: Sendable {
-    /// Scores every unit with the model at `modelPath` (loaded here as `scorer`), calling
-    /// `finished(index, result)` once per unit, from any thread. Throws only when scoring as a
-    /// whole cannot go on.
-    func score(_ units: [ScoringUnit], modelPath: String, scorer: CallScorer,
-               finished: @escaping @Sendable (Int, Result<[ChunkResult], ScoringError>) -> Void) throws(ScoringError)
-}
-
 /// `intone score`: scores archived calls in windows and writes per-window and per-call results.
 ///
 /// Files are taken in batches; each finished file's results are written atomically to
 /// `OUT/results/<key>.json` (the key covers the file's path, size and modification time, the model
 /// and the scoring parameters), so a re-run skips finished files and an interruption loses at most
 /// the batch in flight. At the end `windows.jsonl`, `windows.csv`, `calls.csv` and `errors.csv` are
-/// written from the stored results, in input order.
+/// written from the stored results, in input order, each read once.
+///
+/// Units of work are `ScoreUnitKind` tasks on a placement: threads of this process (one chunk per
+/// unit) by default, or cluster workers (`chunksPerRemoteUnit` chunks per unit, the model and, unless
+/// the workers share this machine's files, the audio shipped with them).
 public struct ScoringJob: Sendable {
     public let modelPath: String
     public let outDirectory: String
     public let parameters: ScoringParameters
-    public let remote: (any RemoteCallScorer)?
+    /// Where units are scored (threads of this process when `nil`, `jobs` of them).
+    public let placement: (any Placement)?
     /// Files scored per batch.
     public var batchFiles = 32
-    /// Chunks per unit sent to a remote scorer (one chunk per unit locally).
+    /// Chunks per unit on workers (one chunk per unit in this process).
     public var chunksPerRemoteUnit = 4
+    /// Most bytes of shipped audio per round of tasks, when the audio travels (bounds this process's memory).
+    public var roundBytes = 256 << 20
     /// Also draw each call's timeline as `OUT/timelines/<call>[_ch<n>].svg`.
     public var timelines = false
     /// The model at `modelPath` when the caller has already loaded it (else `run` loads it).
     public var model: LoadedModel?
 
-    public init(modelPath: String, outDirectory: String, parameters: ScoringParameters, remote: (any RemoteCallScorer)? = nil) {
+    public init(modelPath: String, outDirectory: String, parameters: ScoringParameters, placement: (any Placement)? = nil) {
         self.modelPath = modelPath
         self.outDirectory = outDirectory
         self.parameters = parameters
-        self.remote = remote
+        self.placement = placement
     }
 
-    /// Progress after each file: files done, files in all, seconds of audio scored so far.
+    /// Progress after each file: files done (already scored ones first), files in all, seconds of
+    /// audio scored so far in this run.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ audioSeconds: Double) -> Void
 
     public struct Summary: Sendable, Equatable {
@@ -81,21 +80,24 @@ public struct ScoringJob: Sendable {
         var errors: [String: String] = [:]
         for p in problems { errors[p.path] = p.reason }
         let keys = files.map { resultKey(path: $0, modelDigest: digest) }
-        var reused = 0, scored = 0
+        // Files with a stored result are done; each stored result is read once, for the outputs.
+        let pending = files.indices.filter { !fm.fileExists(atPath: resultPath(keys[$0])) }
+        let scoredHere = Set(pending)
+        let reused = files.count - pending.count
+        var scored = 0
         var audio = 0.0
-        var done = 0
-        var pending: [Int] = []
-        for i in files.indices {
-            if let r = loadResult(keys[i]) { reused += 1; done += 1; audio += r.first?.duration ?? 0 } else { pending.append(i) }
-        }
+        var done = reused
         progress?(done, files.count, audio)
+        let placement = self.placement ?? ThreadPlacement(threads: jobs, registry: TaskRegistry().registering(ScoreUnitKind()))
+        let bundle = ModelBundle.pack(modelPath)
+        let modelBlob = (hash: SHA256.hex(of: bundle), bytes: bundle)
+        let step = placement.traits.inProcess ? 1 : max(1, chunksPerRemoteUnit)
         var start = 0
         while start < pending.count {
             let batch = Array(pending[start..<min(pending.count, start + batchFiles)])
             start += batch.count
             // Plan each file (its header gives the length), then score all their units.
-            var units: [ScoringUnit] = []
-            var owner: [Int] = []
+            var units: [PlannedUnit] = []
             var planned: [Int: (plan: WindowPlan, selections: [ChannelSelection])] = [:]
             for i in batch {
                 do {
@@ -104,13 +106,12 @@ public struct ScoringJob: Sendable {
                     let plan = scorer.plan(for: info)
                     let selections = scorer.channelSelections(channels: info.channels)
                     planned[i] = (plan, selections)
-                    let step = remote == nil ? 1 : max(1, chunksPerRemoteUnit)
                     for s in selections {
                         var c = 0
                         while c < plan.chunkCount {
                             let channel: Int? = { if case .channel(let n) = s { return n } else { return nil } }()
-                            units.append(ScoringUnit(path: files[i], channel: channel, chunks: c..<min(plan.chunkCount, c + step)))
-                            owner.append(i)
+                            units.append(PlannedUnit(unit: ScoringUnit(path: files[i], channel: channel, chunks: c..<min(plan.chunkCount, c + step)),
+                                                     plan: plan, file: i))
                             c += step
                         }
                     }
@@ -120,15 +121,15 @@ public struct ScoringJob: Sendable {
                     errors[files[i]] = "\(error)"
                 }
             }
-            let results = try scoreUnits(units, scorer: scorer, jobs: jobs)
+            let results = try score(units, model: modelBlob, on: placement)
             // Assemble and store each file whose units all succeeded.
             for i in batch {
                 guard let (plan, selections) = planned[i] else { done += 1; progress?(done, files.count, audio); continue }
                 var chunkResults: [ChannelSelection: [ChunkResult]] = [:]
                 var failure: String?
-                for (u, unit) in units.enumerated() where owner[u] == i {
+                for (u, unit) in units.enumerated() where unit.file == i {
                     switch results[u] {
-                    case .success(let r): chunkResults[unit.selection, default: []] += r
+                    case .success(let r): chunkResults[unit.unit.selection, default: []] += r
                     case .failure(let e): failure = failure ?? e.reason
                     }
                 }
@@ -142,9 +143,7 @@ public struct ScoringJob: Sendable {
                                       windows: chunks.flatMap(\.windows))
                 }
                 do {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    try AtomicFile.write(try encoder.encode(calls), to: resultPath(keys[i]))
+                    try AtomicFile.write(Data(CanonicalJSON.encode(calls)), to: resultPath(keys[i]))
                 } catch {
                     throw ScoringError(file: outDirectory, reason: "cannot write results (\(error.localizedDescription))")
                 }
@@ -156,8 +155,12 @@ public struct ScoringJob: Sendable {
         // Outputs, in input order, from the stored results, one file's at a time.
         let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes)
         var pictures = TimelineNames()
-        for i in files.indices {
-            guard let r = loadResult(keys[i]) else { continue }
+        for i in files.indices where errors[files[i]] == nil {
+            guard let r = loadResult(keys[i]) else {
+                errors[files[i]] = "its stored result \(resultPath(keys[i])) is unreadable; delete it and run again"
+                continue
+            }
+            if !scoredHere.contains(i) { audio += r.first?.duration ?? 0 }
             try outputs.add(r)
             if timelines { for call in r { try writeTimeline(call, classes: model.classes, name: pictures.name(for: call)) } }
         }
@@ -173,17 +176,6 @@ public struct ScoringJob: Sendable {
             try AtomicFile.write(Data(CallTimeline.svg(call, classes: classes).utf8), to: folder + "/" + name)
         } catch {
             throw ScoringError(file: folder, reason: "cannot write \(name) (\(error.localizedDescription))")
-        }
-    }
-
-    private func scoreUnits(_ units: [ScoringUnit], scorer: CallScorer, jobs: Int) throws(ScoringError) -> [Result<[ChunkResult], ScoringError>] {
-        if let remote {
-            let slots = ResultSlots<Result<[ChunkResult], ScoringError>>(count: units.count)
-            try remote.score(units, modelPath: modelPath, scorer: scorer) { i, r in slots.set(i, r) }
-            return (0..<units.count).map { slots.get($0) ?? .failure(ScoringError(file: units[$0].path, reason: "no result came back from the cluster")) }
-        }
-        return LocalRunner.map(count: units.count, jobs: jobs) { u in
-            Self.score(units[u], with: scorer)
         }
     }
 

@@ -37,7 +37,7 @@ public struct SweepData: Sendable {
         var devStoreRows: [FeatureStoreRow] = []
         for row in store.rows {
             let m = try store.features(of: row)
-            let v = Self.summarise(m, summary)
+            let v = summary.summarise(m)
             if row.split == .test {
                 if row.augmentation != "none" { continue }
                 testRows.append(v); testLabels.append(row.label.index); testGroups.append(row.speakerKey)
@@ -55,19 +55,6 @@ public struct SweepData: Sendable {
         test = Dataset(features: matrix(testRows), labels: testLabels, classCount: Emotion.allCases.count, groups: testGroups)
         storeParameters = store.parameters
         developmentRows = devStoreRows
-    }
-
-    /// Per-row summary of a coefficients × frames matrix: means (and population standard deviations).
-    static func summarise(_ m: FeatureMatrix, _ summary: SweepSpec.FeatureSummary) -> [Float] {
-        let mean = m.meanOverTime()
-        guard summary == .meanStd else { return mean }
-        var std = [Float](repeating: 0, count: m.rows)
-        for r in 0..<m.rows where m.frames > 0 {
-            var s = 0.0
-            for t in 0..<m.frames { let d = Double(m[r, t]) - Double(mean[r]); s += d * d }
-            std[r] = Float((s / Double(m.frames)).squareRoot())
-        }
-        return mean + std
     }
 
     /// The fold of every development row: grouped stratified k-fold over the original rows' speakers;

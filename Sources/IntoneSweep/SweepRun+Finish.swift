@@ -2,6 +2,7 @@ import Foundation
 import IntoneCorpus
 import IntoneFormats
 import IntoneLearning
+import IntoneModels
 
 extension SweepRun {
     /// Aggregates the last round's trials, refits each estimator's best on all development rows,

@@ -13,15 +13,17 @@ public struct SweepRun: Sendable {
     public let storePath: String
     public let runDirectory: String
     public let jobs: Int
-    /// Where trials run: local threads (default) or a cluster of workers.
-    public let executor: any TrialExecutor
+    /// Where trials run: `jobs` threads of this process (the default) or cluster workers. Results
+    /// do not depend on it: a trial is a value with a deterministic result, and results are merged
+    /// in trial order, not arrival order.
+    public let placement: any Placement
 
-    public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int, executor: (any TrialExecutor)? = nil) {
+    public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int, placement: (any Placement)? = nil) {
         self.spec = spec
         self.storePath = storePath
         self.runDirectory = runDirectory
         self.jobs = jobs
-        self.executor = executor ?? LocalTrialExecutor(jobs: jobs)
+        self.placement = placement ?? ThreadPlacement(threads: jobs, registry: TaskRegistry().registering(TrialKind()))
     }
 
     /// Progress: trials done (including reused), total, and reused.
@@ -93,14 +95,32 @@ public struct SweepRun: Sendable {
         }
         let reused = results.count
         progress?(reused, trials.count, reused)
+        if missing.isEmpty { return results }
+        // The development data travels as one blob; task ids name it too, so that no two sweeps'
+        // trials could be taken for each other.
+        let blob = SweepTaskData.encode(runner)
+        let hash = SHA256.hex(of: blob)
+        func taskID(_ t: Trial) -> String { t.key + "@" + hash.prefix(16) }
+        var position: [String: Int] = [:]
+        for (i, t) in missing.enumerated() { position[taskID(t)] = i }
+        let tasks = missing.map { TrialKind.task(id: taskID($0), TrialKind.Parameters($0), blobs: [hash]) }
+        let outcomes = ResultSlots<Result<TrialResult, TaskError>>(count: missing.count)
         let counter = Counter()
-        let total = trials.count
-        let outcomes = try executor.run(missing, runner: runner) { trial, result in
-            journal.record(trial, result)
-            progress?(reused + counter.increment(), total, reused)
+        let total = trials.count, lookup = position, pending = missing
+        do {
+            try placement.run(TrialKind.self, tasks, blobs: [hash: blob]) { id, outcome in
+                guard let i = lookup[id] else { return }
+                outcomes.set(i, outcome)
+                if case .success(let r) = outcome {
+                    journal.record(pending[i], r)
+                    progress?(reused + counter.increment(), total, reused)
+                }
+            }
+        } catch {
+            throw SweepError(error.description)
         }
-        for (t, o) in zip(missing, outcomes) {
-            switch o {
+        for (i, t) in missing.enumerated() {
+            switch outcomes.get(i) ?? .failure(TaskError("no result")) {
             case .success(let r): results[t] = r
             case .failure(let e): throw SweepError("trial \(t.estimator) \(t.parametersJSON) fold \(t.fold) failed: \(e.reason)")
             }

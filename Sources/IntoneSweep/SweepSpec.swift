@@ -1,5 +1,6 @@
 import Foundation
 import IntoneLearning
+import IntoneModels
 import Yams
 
 /// A sweep: which estimators to try, over which parameter grids, scored how.
@@ -53,13 +54,9 @@ public struct SweepSpec: Equatable, Sendable {
         case halving(factor: Int)
     }
 
-    /// How the stored MFCC matrices become fixed-length vectors.
-    public enum FeatureSummary: String, Equatable, Sendable, Codable {
-        /// The mean of each coefficient over time (40 values): what the seed tool used.
-        case mean
-        /// Mean and standard deviation of each coefficient (80 values).
-        case meanStd = "mean_std"
-    }
+    /// How the stored MFCC matrices become fixed-length vectors (the models module's, which
+    /// classic models store).
+    public typealias FeatureSummary = IntoneModels.FeatureSummary
 
     public var seed: UInt64
     public var folds: Int

@@ -1,7 +1,7 @@
 import IntoneCorpus
 import IntoneFeatures
 import IntoneNeural
-import IntoneSweep
+import IntoneModels
 
 /// A feature store's clips as network inputs, read from disk one batch at a time so memory follows
 /// the batch size, not the corpus: the store's `train` split (augmented copies included) to learn

@@ -3,7 +3,7 @@ import IntoneCorpus
 import IntoneFormats
 import IntoneLearning
 import IntoneNeural
-import IntoneSweep
+import IntoneModels
 
 /// `intone train`: trains a deep model on a feature store and writes its run directory:
 ///

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IntoneCluster
+import IntoneEngine
 import IntoneCorpus
 import IntoneFeatures
 
@@ -56,10 +56,7 @@ struct ExtractCommand: ParsableCommand {
     @Flag(name: .customLong("no-calm-fold"), help: "Do not count RAVDESS calm as neutral (skip it instead).")
     var noCalmFold = false
 
-    @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the audio at the same paths (a common mount), so files are not shipped to them.")
-    var sharedPath = false
-
-    @OptionGroup var placement: ClusterOptions
+    @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -81,23 +78,10 @@ struct ExtractCommand: ParsableCommand {
         }
         let parameters = FeatureStoreParameters(features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
-        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
-        defer { localCluster?.stop() }
-        // Workers on this machine see every file; elsewhere the files travel unless --shared-path.
-        let remote = scheduler.map { ClusterFeatureComputer(scheduler: $0, sharedPath: sharedPath || placement.localWorkers != nil,
-                                                            waitForWorkers: placement.waitForWorkers) }
-        var job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed, remote: remote)
-        if augment {
-            let policy = AugmentationPolicy.standard
-            let seed = self.seed
-            job = FeatureExtractionJob(
-                store: out, parameters: parameters, split: strategy, seed: seed,
-                augmentations: { sha in policy.augmentations(seed: seed, exampleID: sha).map(\.id) },
-                augment: { id, samples, sampleRate, sha in
-                    try Augmentation(id: id).apply(to: samples, sampleRate: Double(sampleRate), seed: seed, exampleID: sha)
-                },
-                remote: remote)
-        }
+        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
+        defer { chosen.stop() }
+        let job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed,
+                                       augmentation: augment ? .standard : nil, placement: chosen.placement)
         let progress = ProgressBar(total: 0, label: "extract", enabled: logging.showsProgress)
         let started = Date()
         let summary: FeatureExtractionJob.Summary

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import IntoneAudio
 import IntoneFeatures
-import IntoneSweep
+import IntoneModels
 
 /// `intone predict`: the emotion of each file with a saved model.
 struct PredictCommand: ParsableCommand {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import IntoneCluster
+import IntoneEngine
 import IntoneLearning
 import IntoneScoring
-import IntoneSweep
+import IntoneModels
 
 /// `intone score`: emotion through archived calls, window by window.
 struct ScoreCommand: ParsableCommand {
@@ -34,9 +34,6 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Also draw each call's emotion over time as OUT/timelines/<call>.svg.")
     var timelines = false
 
-    @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the calls at the same paths (a common mount), so the audio is not shipped to them.")
-    var sharedPath = false
-
     @Option(help: "A model folder (RUN_DIR/model from `intone sweep`).")
     var model: String
 
@@ -64,7 +61,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Windows scored at once on this machine (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @OptionGroup var placement: ClusterOptions
+    @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -90,12 +87,9 @@ struct ScoreCommand: ParsableCommand {
         let parameters = ScoringParameters(window: window ?? loaded.features.store.duration ?? 3, hop: hop, vad: !noVAD,
                                            vadThresholdDB: vadThreshold, splitChannels: channels == .split,
                                            windowsPerChunk: chunkWindows)
-        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
-        defer { localCluster?.stop() }
-        // Workers on this machine see every file; elsewhere the audio travels unless --shared-path.
-        let remote = scheduler.map { ClusterCallScorer(scheduler: $0, waitForWorkers: placement.waitForWorkers,
-                                                       sharedPath: sharedPath || placement.localWorkers != nil) }
-        var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, remote: remote)
+        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
+        defer { chosen.stop() }
+        var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, placement: chosen.placement)
         job.timelines = timelines
         job.model = loaded
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IntoneCluster
+import IntoneEngine
 import IntoneLearning
 import IntoneSweep
 
@@ -37,7 +37,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Trials run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @OptionGroup var placement: ClusterOptions
+    @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -52,14 +52,13 @@ struct SweepCommand: ParsableCommand {
         // independent of --jobs.
         BLAS.setThreads(1)
         let logger = logging.makeLogger("intone.sweep")
-        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
-        let executor: (any TrialExecutor)? = scheduler.map { ClusterTrialExecutor(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
-        defer { localCluster?.stop() }
+        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
+        defer { chosen.stop() }
         let progress = ProgressBar(total: 0, label: "sweep", enabled: logging.showsProgress)
         let started = Date()
         let best: BestArtifact
         do {
-            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs, executor: executor).run { done, total, _ in
+            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs, placement: chosen.placement).run { done, total, _ in
                 progress.update(done: done, total: total, failed: 0)
             }
         } catch {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import IntoneCluster
+import IntoneEngine
 import IntoneLearning
 import IntoneNeural
 import IntoneTraining
@@ -63,7 +63,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("sync-batch-norm"), help: "Ring: batch normalisation over the whole global batch (statistics summed over the workers, as SyncBatchNorm), instead of each shard's own.")
     var syncBatchNorm = false
 
-    @OptionGroup var placement: ClusterOptions
+    @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -97,18 +97,20 @@ struct TrainCommand: ParsableCommand {
         if shardCount != 1 { text += "\n# --shards \(shardCount)\n" }
         if syncBatchNorm { text += "\n# --sync-batch-norm\n" }
         let logger = logging.makeLogger("intone.train")
-        let (scheduler, localCluster) = try placement.makeScheduler(logger: logger, quiet: logging.quiet)
-        defer { localCluster?.stop() }
-        // Workers compute shards on one thread each; alone, the products use the cores.
-        BLAS.setThreads(scheduler == nil ? threads : 1)
-        Parallelism.threads = scheduler == nil ? threads : 1
+        let chosen = try placement.makePlacement(threads: threads, logger: logger, quiet: logging.quiet)
+        defer { chosen.stop() }
+        // Alone, the training loop runs here and its products use the cores; with workers, each
+        // computes its shards on one thread.
+        let workers: (any Placement)? = chosen.placement.traits.inProcess ? nil : chosen.placement
+        BLAS.setThreads(workers == nil ? threads : 1)
+        Parallelism.threads = workers == nil ? threads : 1
         let progress = ProgressBar(total: parsed.epochs, label: "train \(parsed.name)", enabled: logging.showsProgress)
         let quiet = logging.quiet, showsProgress = logging.showsProgress
         var run = TrainingRun(config: parsed, configText: text, storePath: store, runDirectory: out)
         run.shards = shardCount
-        run.computer = scheduler.map { ClusterGradientComputer(scheduler: $0, waitForWorkers: placement.waitForWorkers) }
-        if allreduce == .ring, let scheduler {
-            let ring = RingEpochRunner(scheduler: scheduler, waitForWorkers: placement.waitForWorkers, stepTimeout: stepTimeout,
+        run.computer = workers.map { PlacedGradientComputer(placement: $0) }
+        if allreduce == .ring, let workers {
+            let ring = RingEpochRunner(placement: workers, waitForWorkers: placement.waitForWorkers, stepTimeout: stepTimeout,
                                        checkEvery: checkEvery, syncBatchNorm: syncBatchNorm, log: { [logger] in logger.info("\($0)") })
             ring.expectedWorkers = placement.localWorkers
             run.replicas = ring

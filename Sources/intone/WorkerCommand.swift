@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import IntoneCluster
+import IntoneEngine
 import IntoneLearning
+import IntoneTraining
 
 /// `intone worker`: runs tasks for a coordinator.
 struct WorkerCommand: ParsableCommand {
@@ -69,9 +71,9 @@ struct WorkerCommand: ParsableCommand {
             logger.warning("no ring allreduce on this worker (\(error.description)); data-parallel training will exchange through the coordinator")
             ring = nil
         }
+        let registry = TaskKinds.registry(faults: ReplicaFaults(perturbAfterStep: faultPerturbAfterStep, forgetKeptReplica: faultForgetReplica))
         let worker = WorkerShell(connect: connect, name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", jobs: jobs,
-                                 security: mode, handler: WorkerTasks.handler(ringLink: ring, faults: WorkerFaults(perturbAfterStep: faultPerturbAfterStep,
-                                                                                                   forgetKeptReplica: faultForgetReplica)))
+                                 security: mode, registry: registry, context: TaskContext(gang: ring))
         worker.ringEndpoint = ring?.advertised
         worker.log = { logger.info("\($0)") }
         do {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import IntoneFormats
 import IntoneNeural
-import IntoneSweep
+import IntoneModels
 import IntoneTestSupport
 
 /// `intone train` with its steps' shards on worker processes, both ways they exchange gradients (a

@@ -3,7 +3,7 @@ import Testing
 import IntoneAudio
 import IntoneFeatures
 import IntoneScoring
-import IntoneSweep
+import IntoneModels
 import IntoneTestSupport
 
 /// `intone score` on real files with a real model (made by `corpus synth`, `extract`, `sweep`).

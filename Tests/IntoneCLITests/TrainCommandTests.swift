@@ -3,7 +3,7 @@ import Testing
 import IntoneAudio
 import IntoneFeatures
 import IntoneScoring
-import IntoneSweep
+import IntoneModels
 import IntoneTestSupport
 
 /// `intone train` on a real store: outputs, determinism, resuming after a kill, and the model in

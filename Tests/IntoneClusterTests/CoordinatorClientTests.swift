@@ -11,7 +11,7 @@ struct CoordinatorClientTests {
     static func helloClient(_ name: String) -> WireMessage { WireMessage(Envelope(type: .hello, worker: name, role: .client)) }
     static func submit(_ ids: [String], blob: [UInt8]? = nil) -> WireMessage {
         let tasks = ids.map { CoordinatorCore.Task(id: $0, body: "{}", dataHash: blob.map { SHA256.hex(of: $0) }) }
-        return WireMessage(Envelope(type: .submit), blobs: [ClusterJSON.encode(tasks)] + (blob.map { [$0] } ?? []))
+        return WireMessage(Envelope(type: .submit), blobs: [CanonicalJSON.encode(tasks)] + (blob.map { [$0] } ?? []))
     }
     static func sent(_ directives: [CoordinatorCore.Directive], to peer: [UInt8], _ type: Envelope.Kind) -> [Envelope] {
         directives.compactMap { if case .send(let to, let m) = $0, to == peer, m.envelope.type == type { return m.envelope } else { return nil } }
@@ -47,16 +47,24 @@ struct CoordinatorClientTests {
         #expect(core.isFinished && core.pendingCount == 0 && core.clientCount == 0)
     }
 
-    @Test func twoClientsAskingForTheSameTaskShareOneRun() {
+    /// Every task belongs to its job (here, a client's): the same id from two jobs is two tasks,
+    /// workers tell them apart, and each job gets the result of its own.
+    @Test func twoClientsGivingTheSameTaskIdGetARunEachAndTheirOwnResult() {
         var core = CoordinatorCore()
         _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
         _ = core.handle(.received(from: Self.d, Self.helloClient("d")), now: 0)
         _ = core.handle(.received(from: Self.c, Self.submit(["same"])), now: 0)
         _ = core.handle(.received(from: Self.d, Self.submit(["same"])), now: 0)
         let d = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 2)), now: 1)
-        #expect(Self.sent(d, to: Self.w, .task).count == 1)
-        let r = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "same", attempt: 1, body: "{}"))), now: 2)
-        #expect(Self.sent(r, to: Self.c, .result).count == 1 && Self.sent(r, to: Self.d, .result).count == 1)
+        let sent = Self.sent(d, to: Self.w, .task)
+        #expect(sent.count == 2)
+        #expect(Set(sent.compactMap(\.task)).count == 2)   // the worker sees two ids
+        let first = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: sent[0].task, attempt: 1, body: "{\"job\":\"c\"}"))), now: 2)
+        let second = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: sent[1].task, attempt: 1, body: "{\"job\":\"d\"}"))), now: 2)
+        #expect(first.contains(.send(to: Self.c, WireMessage(Envelope(type: .result, task: "same", body: "{\"job\":\"c\"}")))))
+        #expect(Self.sent(first, to: Self.d, .result).isEmpty)
+        #expect(second.contains(.send(to: Self.d, WireMessage(Envelope(type: .result, task: "same", body: "{\"job\":\"d\"}")))))
+        #expect(core.isFinished && core.doneCount == 2)
     }
 
     @Test func shortTasksAreQueuedAheadLongOnesAreNot() {

@@ -1,5 +1,6 @@
 import CZMQ
 import Foundation
+import IntoneFormats
 
 /// Submits batches of tasks to a coordinator that is already running (`intone coordinator`) and
 /// collects their outcomes: what `intone sweep --cluster ENDPOINT` uses. Each batch opens a DEALER
@@ -28,7 +29,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         private var withdraw = false
 
         func update(_ body: String?) {
-            let list = body.flatMap { ClusterJSON.decode(RingPeers.self, Array($0.utf8))?.ringPeers } ?? []
+            let list = body.flatMap { CanonicalJSON.decode(RingPeers.self, Array($0.utf8))?.ringPeers } ?? []
             lock.withLock {
                 peers = list
                 heard = Date()
@@ -95,7 +96,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             if welcomed && !submitted {
                 // Frame 1: the tasks; frames 2...: the blobs they refer to.
                 let needed = Set(tasks.flatMap { CoordinatorCore.Task.blobHashes($0.dataHash) })
-                let frames = [ClusterJSON.encode(tasks)] + needed.sorted().compactMap { blobs[$0] }
+                let frames = [CanonicalJSON.encode(tasks)] + needed.sorted().compactMap { blobs[$0] }
                 guard send(WireMessage(Envelope(type: .submit), blobs: frames)) else { return .lost }
                 submitted = true
                 lastSent = Date()

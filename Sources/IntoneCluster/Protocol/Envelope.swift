@@ -50,10 +50,13 @@ public struct Envelope: Codable, Equatable, Sendable {
     /// A worker's `hello`: where its peers reach it for ring allreduce (`tcp://10.0.0.2:41235`,
     /// followed by ` curve:PUBLICKEY` when its peer socket speaks CurveZMQ).
     public var peer: String?
+    /// `task`: the kind that runs it (`TaskKind.identifier`, `name@version`); a worker runs it with
+    /// the kind of that identifier in its registry.
+    public var kind: String?
 
     public init(type: Kind, task: String? = nil, attempt: Int? = nil, worker: String? = nil, host: String? = nil, jobs: Int? = nil,
                 hash: String? = nil, reason: String? = nil, heartbeatMilliseconds: Int? = nil, body: String? = nil,
-                role: Role? = nil, workers: Int? = nil, seconds: Double? = nil, peer: String? = nil) {
+                role: Role? = nil, workers: Int? = nil, seconds: Double? = nil, peer: String? = nil, kind: String? = nil) {
         self.v = clusterProtocolVersion
         self.type = type
         self.task = task
@@ -69,6 +72,7 @@ public struct Envelope: Codable, Equatable, Sendable {
         self.workers = workers
         self.seconds = seconds
         self.peer = peer
+        self.kind = kind
     }
 }
 
@@ -95,18 +99,5 @@ public struct WireMessage: Equatable, Sendable {
         guard let header = frames.first, !header.isEmpty, header.count <= maximumHeaderBytes,
               let envelope = EnvelopeCodec.decode(header) else { return nil }
         return WireMessage(envelope, blobs: Array(frames.dropFirst()))
-    }
-}
-
-/// JSON for payloads that are not headers (task lists in `submit`).
-enum ClusterJSON {
-    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
-        try? JSONDecoder().decode(type, from: Data(bytes))
-    }
-
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return [UInt8]((try? encoder.encode(value)) ?? Data())
     }
 }

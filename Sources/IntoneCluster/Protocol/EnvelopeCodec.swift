@@ -37,6 +37,7 @@ enum EnvelopeCodec {
         int("heartbeatMilliseconds", e.heartbeatMilliseconds)
         string("host", e.host)
         int("jobs", e.jobs)
+        string("kind", e.kind)
         string("peer", e.peer)
         string("reason", e.reason)
         string("role", e.role?.rawValue)
@@ -93,6 +94,7 @@ enum EnvelopeCodec {
                         case "jobs": guard let n = integer() else { return nil }; e.jobs = n
                         case "hash": guard let s = string() else { return nil }; e.hash = s
                         case "peer": guard let s = string() else { return nil }; e.peer = s
+                        case "kind": guard let s = string() else { return nil }; e.kind = s
                         case "reason": guard let s = string() else { return nil }; e.reason = s
                         case "heartbeatMilliseconds": guard let n = integer() else { return nil }; e.heartbeatMilliseconds = n
                         case "body": guard let s = string() else { return nil }; e.body = s

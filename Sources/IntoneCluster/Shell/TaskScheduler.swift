@@ -1,7 +1,9 @@
-/// Something that runs a batch of tasks somewhere and reports each outcome: the coordinator in this
-/// process (`CoordinatorShell`, for `--local-workers` and `--bind`) or a coordinator elsewhere
-/// (`ClusterClient`, for `--cluster`). Jobs (sweeps, extraction, scoring) are written against this,
-/// so they run the same either way.
+import IntoneEngine
+
+/// Something that runs a batch of tasks on cluster workers and reports each outcome: the
+/// coordinator in this process (`CoordinatorShell`, for `--local-workers` and `--bind`) or a
+/// coordinator elsewhere (`ClusterClient`, for `--cluster`). `ClusterPlacement` makes either a
+/// placement that jobs run on.
 public protocol TaskScheduler: AnyObject, Sendable {
     /// Runs `tasks` until each is done or abandoned, calling `completed(id, body, frames)` or
     /// `abandoned(id, reason)` once per task (on a service thread). Throws if no worker is there to
@@ -11,7 +13,7 @@ public protocol TaskScheduler: AnyObject, Sendable {
              abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError)
 
     /// Connected workers that serve ring allreduce (data-parallel training), in name order; empty
-    /// where the scheduler cannot pin tasks to workers (a remote coordinator through `--cluster`).
+    /// where the scheduler cannot pin tasks to workers.
     var ringPeers: [RingPeer] { get }
 
     /// Gives up this process's tasks still pending or running (they are cancelled on the workers,

@@ -1,5 +1,6 @@
 import CZMQ
 import Foundation
+import IntoneEngine
 
 /// A worker process's socket side: connects a DEALER to the coordinator, announces itself, runs up to
 /// `jobs` tasks at once on a pool of its own threads, sends results back, and keeps the heartbeat
@@ -15,26 +16,22 @@ public final class WorkerShell: @unchecked Sendable {
     // their own PUSH sockets.
 
     /// A shipped blob: its content hash and bytes.
-    public typealias Blob = (hash: String, bytes: [UInt8])
+    public typealias Blob = TaskBlob
 
-    /// Runs one task: its JSON body and the blobs it needs (in the order its `hash` field lists
-    /// them; none for a task without data) in, a result out.
-    public typealias Handler = @Sendable (_ body: String, _ blobs: [Blob]) throws -> TaskOutput
+    /// Runs one task of any kind: its JSON body and the blobs it needs (in the order its `hash`
+    /// field lists them; none for a task without data) in, a result out.
+    public typealias Handler = @Sendable (_ body: String, _ blobs: [TaskBlob]) throws -> TaskOutput
 
     /// What a task returns: a JSON body and, optionally, binary frames (feature matrices...).
-    public struct TaskOutput: Sendable {
-        public var body: String
-        public var blobs: [[UInt8]]
-        public init(body: String, blobs: [[UInt8]] = []) {
-            self.body = body
-            self.blobs = blobs
-        }
-    }
+    public typealias TaskOutput = IntoneEngine.TaskOutput
+
+    /// Runs one task as it arrived: its kind (nil from a peer that names none), body and blobs.
+    typealias Executor = @Sendable (_ kind: String?, _ body: String, _ blobs: [TaskBlob]) throws -> TaskOutput
 
     public let endpoint: String
     public let name: String
     public let jobs: Int
-    private let handler: Handler
+    private let executor: Executor
     private let context = ZMQContext()
     private var socket: ZMQSocket?
     private var blobs: [String: [UInt8]] = [:]
@@ -57,12 +54,27 @@ public final class WorkerShell: @unchecked Sendable {
     /// Most bytes of shipped blobs kept between tasks (a blob evicted is asked for again if needed).
     static let blobCacheBytes = 256 << 20
 
-    public init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity = .insecure, handler: @escaping Handler) {
+    /// A worker that runs every task with `registry`, the kinds it serves; `context` is what it
+    /// offers their tasks (a gang transport for ring allreduce).
+    public convenience init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity = .insecure,
+                            registry: TaskRegistry, context: TaskContext = TaskContext()) {
+        self.init(connect: endpoint, name: name, jobs: jobs, security: security, executor: { kind, body, blobs in
+            guard let kind else { throw ClusterError("a task arrived without a kind; upgrade intone on the job's host") }
+            return try registry.execute(kind: kind, body: body, blobs: blobs, context: context)
+        })
+    }
+
+    /// A worker that runs every task, whatever its kind, with `handler` (tests, benchmarks).
+    public convenience init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity = .insecure, handler: @escaping Handler) {
+        self.init(connect: endpoint, name: name, jobs: jobs, security: security, executor: { _, body, blobs in try handler(body, blobs) })
+    }
+
+    init(connect endpoint: String, name: String, jobs: Int, security: WorkerSecurity, executor: @escaping Executor) {
         self.endpoint = endpoint
         self.security = security
         self.name = name
         self.jobs = max(1, jobs)
-        self.handler = handler
+        self.executor = executor
         resultsEndpoint = "inproc://intone-worker-results-\(UInt64.random(in: 0 ... .max))"
     }
 
@@ -183,7 +195,7 @@ public final class WorkerShell: @unchecked Sendable {
             let hashes = CoordinatorCore.Task.blobHashes(task.hash)
             let missing = hashes.filter { blobs[$0] == nil }
             if missing.isEmpty {
-                queue.push(Job(task: task, blobs: hashes.map { (hash: $0, bytes: blobs[$0]!) }))
+                queue.push(Job(task: task, blobs: hashes.map { TaskBlob(hash: $0, bytes: blobs[$0]!) }))
                 continue
             }
             for hash in missing where !requested.contains(hash) {
@@ -207,7 +219,7 @@ public final class WorkerShell: @unchecked Sendable {
 
     /// Starts `jobs` threads that run queued tasks and push their results to the socket thread.
     private func startPool() {
-        let handler = self.handler
+        let executor = self.executor
         let queue = self.queue
         let context = self.context
         let endpoint = resultsEndpoint
@@ -218,7 +230,7 @@ public final class WorkerShell: @unchecked Sendable {
                     let begun = DispatchTime.now().uptimeNanoseconds
                     let reply: WireMessage
                     do {
-                        let output = try handler(job.task.body ?? "{}", job.blobs)
+                        let output = try executor(job.task.kind, job.task.body ?? "{}", job.blobs)
                         let seconds = Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9
                         reply = WireMessage(Envelope(type: .result, task: job.task.task, attempt: job.task.attempt, body: output.body, seconds: seconds),
                                             blobs: output.blobs)
@@ -235,7 +247,7 @@ public final class WorkerShell: @unchecked Sendable {
 /// A task waiting for a pool thread.
 struct Job: Sendable {
     let task: Envelope
-    let blobs: [WorkerShell.Blob]
+    let blobs: [TaskBlob]
 }
 
 /// Tasks waiting for the worker's pool threads.

@@ -22,25 +22,21 @@ public struct FeatureExtractionJob: Sendable {
     public let split: SplitStrategy
     /// Seed of the split and of augmentation.
     public let seed: UInt64
-    /// Augmentations for a training example, given its content hash (none when `nil`).
-    public let augmentations: (@Sendable (_ sha256: String) -> [String])?
-    /// Applies the augmentation with the given id to samples (needed when `augmentations` is set).
-    public let augment: (@Sendable (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])?
-
-    /// Computes missing features elsewhere (cluster workers) instead of on local threads.
-    public let remote: (any RemoteFeatureComputer)?
+    /// The augmented copies made of each training example (none when `nil`), drawn per example
+    /// from the seed and the audio's content hash.
+    public let augmentation: AugmentationPolicy?
+    /// Where the features are computed: threads of this process when `nil` (`jobs` of them), or
+    /// cluster workers. The store is written here either way, and is the same bytes.
+    public let placement: (any Placement)?
 
     public init(store: String, parameters: FeatureStoreParameters = FeatureStoreParameters(), split: SplitStrategy = .default, seed: UInt64 = 0,
-                augmentations: (@Sendable (_ sha256: String) -> [String])? = nil,
-                augment: (@Sendable (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])? = nil,
-                remote: (any RemoteFeatureComputer)? = nil) {
-        self.remote = remote
+                augmentation: AugmentationPolicy? = nil, placement: (any Placement)? = nil) {
         self.store = store
         self.parameters = parameters
         self.split = split
         self.seed = seed
-        self.augmentations = augmentations
-        self.augment = augment
+        self.augmentation = augmentation
+        self.placement = placement
     }
 
     /// What a run did.
@@ -59,8 +55,9 @@ public struct FeatureExtractionJob: Sendable {
         public var perSplit: [SplitName: Int]
     }
 
-    /// Runs the extraction over `catalogue` on `jobs` threads; `progress(done, total, failed)` is called
-    /// after every example from worker threads.
+    /// Runs the extraction over `catalogue` (hashing on `jobs` threads, computing on the placement,
+    /// or on `jobs` threads without one); `progress(done, total, failed)` is called after every
+    /// example, one call at a time.
     public func run(catalogue: Catalogue, jobs: Int, progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws(FeatureStoreError) -> Summary {
         let fm = FileManager.default
         do { try fm.createDirectory(atPath: store + "/features", withIntermediateDirectories: true) } catch {
@@ -69,8 +66,8 @@ public struct FeatureExtractionJob: Sendable {
         try checkOrWriteParameters()
         // A killed run may have left half-written files: they were never renamed into place.
         AtomicFile.removePartials(under: store + "/features")
-        let extractor: FeatureExtractor
-        do { extractor = try FeatureExtractor(parameters: parameters.features) } catch {
+        // Parameters a worker would refuse are refused here first, once for the whole store.
+        do { _ = try FeatureExtractor(parameters: parameters.features) } catch {
             throw FeatureStoreError(store: store, reason: error.description)
         }
         let recordings = catalogue.recordings
@@ -90,8 +87,10 @@ public struct FeatureExtractionJob: Sendable {
             case .failure(let f): failures.append(f)
             case .success(let sha):
                 workItems.append(WorkItem(recording: i, sha256: sha, augmentation: "none"))
-                if splits[i] == .train, let augmentations {
-                    for a in augmentations(sha) { workItems.append(WorkItem(recording: i, sha256: sha, augmentation: a)) }
+                if splits[i] == .train, let augmentation {
+                    for a in augmentation.augmentations(seed: seed, exampleID: sha) {
+                        workItems.append(WorkItem(recording: i, sha256: sha, augmentation: a.id))
+                    }
                 }
             }
         }
@@ -105,18 +104,8 @@ public struct FeatureExtractionJob: Sendable {
             unique.append(item)
         }
         let todo = unique
-        let counter = ProgressCounter(total: todo.count)
-        let outcomes: [ItemOutcome]
-        if let remote {
-            outcomes = try computeRemotely(todo, recordings: recordings, remote: remote, counter: counter, progress: progress)
-        } else {
-            outcomes = LocalRunner.map(count: todo.count, jobs: jobs) { k in
-                let outcome = process(todo[k], recording: recordings[todo[k].recording], extractor: extractor)
-                let (done, failed) = counter.add(failed: { if case .failed = outcome { return true }; return false }())
-                progress?(done, todo.count, failed)
-                return outcome
-            }
-        }
+        let placement = self.placement ?? ThreadPlacement(threads: jobs, registry: TaskRegistry().registering(ExtractShardKind()))
+        let outcomes = try compute(todo, recordings: recordings, on: placement, progress: progress)
         var computed = 0, reused = 0
         for outcome in outcomes {
             if case .stored(_, let wasComputed) = outcome { if wasComputed { computed += 1 } else { reused += 1 } }
@@ -168,23 +157,8 @@ public struct FeatureExtractionJob: Sendable {
         return "features/\(item.sha256.prefix(2))/\(name).npy"
     }
 
-    private func process(_ item: WorkItem, recording r: LabelledRecording, extractor: FeatureExtractor) -> ItemOutcome {
-        let relative = featuresPath(item)
-        let full = store + "/" + relative
-        if FileManager.default.fileExists(atPath: full), let existing = try? NPYFile.read(path: full), existing.shape.count == 2 {
-            return .stored(frames: existing.shape[1], computed: false)
-        }
-        let label = item.augmentation == "none" ? r.path : "\(r.path) [\(item.augmentation)]"
-        if item.augmentation != "none" && augment == nil { return .failed(FailedItem(path: label, reason: "no augmenter configured")) }
-        switch Self.computeFeatures(path: r.path, sha256: item.sha256, augmentation: item.augmentation, parameters: parameters,
-                                    extractor: extractor, augment: augment ?? { _, s, _, _ in s }) {
-        case .failure(let reason): return .failed(FailedItem(path: label, reason: reason.reason))
-        case .success(let matrix): return store(matrix, at: relative, label: label)
-        }
-    }
-
     /// Writes one example's features into the store (atomically).
-    private func store(_ matrix: FeatureMatrix, at relative: String, label: String) -> ItemOutcome {
+    func store(_ matrix: FeatureMatrix, at relative: String, label: String) -> ItemOutcome {
         let full = store + "/" + relative
         do {
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -197,15 +171,15 @@ public struct FeatureExtractionJob: Sendable {
 
     /// One example's features: decode (the store's offset and duration, resampled), augment, compute.
     /// The same function runs on local threads and on cluster workers, so both give the same bits.
-    public static func computeFeatures(path: String, sha256: String, augmentation: String, parameters: FeatureStoreParameters,
-                                       extractor: FeatureExtractor,
-                                       augment: (_ id: String, _ samples: [Float], _ sampleRate: Int, _ sha256: String) throws -> [Float])
-        -> Result<FeatureMatrix, FeatureComputationError> {
+    public static func computeFeatures(path: String, sha256: String, augmentation: String, parameters: FeatureStoreParameters, seed: UInt64,
+                                       extractor: FeatureExtractor) -> Result<FeatureMatrix, FeatureComputationError> {
         do {
             let signal = try AudioLoader.load(path: path, sampleRate: parameters.features.sampleRate,
                                               offset: parameters.offset, duration: parameters.duration)
             var samples = signal.samples
-            if augmentation != "none" { samples = try augment(augmentation, samples, signal.sampleRate, sha256) }
+            if augmentation != "none" {
+                samples = try Augmentation(id: augmentation).apply(to: samples, sampleRate: Double(signal.sampleRate), seed: seed, exampleID: sha256)
+            }
             return .success(try extractor.compute(parameters.kind, from: samples))
         } catch let error as AudioError {
             return .failure(FeatureComputationError(reason: error.reason.message))
@@ -213,47 +187,6 @@ public struct FeatureExtractionJob: Sendable {
             return .failure(FeatureComputationError(reason: error.description))
         } catch {
             return .failure(FeatureComputationError(reason: "\(error)"))
-        }
-    }
-
-    /// Sends the missing examples to `remote` and stores what comes back.
-    private func computeRemotely(_ todo: [WorkItem], recordings: [LabelledRecording], remote: any RemoteFeatureComputer, counter: ProgressCounter,
-                                 progress: (@Sendable (Int, Int, Int) -> Void)?) throws(FeatureStoreError) -> [ItemOutcome] {
-        let outcomes = ResultSlots<ItemOutcome>(count: todo.count)
-        var requests: [FeatureRequest] = []
-        var positions: [Int] = []
-        for (k, item) in todo.enumerated() {
-            let relative = featuresPath(item)
-            let full = store + "/" + relative
-            if FileManager.default.fileExists(atPath: full), let existing = try? NPYFile.read(path: full), existing.shape.count == 2 {
-                outcomes.set(k, .stored(frames: existing.shape[1], computed: false))
-                let (done, failed) = counter.add(failed: false)
-                progress?(done, todo.count, failed)
-                continue
-            }
-            requests.append(FeatureRequest(path: recordings[item.recording].path, sha256: item.sha256, augmentation: item.augmentation))
-            positions.append(k)
-        }
-        let requestList = requests, positionList = positions
-        do {
-            try remote.compute(requestList, parameters: parameters, seed: seed) { i, result in
-                let item = todo[positionList[i]]
-                let path = requestList[i].path
-                let label = item.augmentation == "none" ? path : "\(path) [\(item.augmentation)]"
-                let outcome: ItemOutcome
-                switch result {
-                case .failure(let reason): outcome = .failed(FailedItem(path: label, reason: reason.reason))
-                case .success(let matrix): outcome = self.store(matrix, at: self.featuresPath(item), label: label)
-                }
-                outcomes.set(positionList[i], outcome)
-                let (done, failed) = counter.add(failed: { if case .failed = outcome { return true }; return false }())
-                progress?(done, todo.count, failed)
-            }
-        } catch {
-            throw FeatureStoreError(store: store, reason: error.description)
-        }
-        return (0..<todo.count).map { k in
-            outcomes.get(k) ?? .failed(FailedItem(path: recordings[todo[k].recording].path, reason: "no result came back from the cluster"))
         }
     }
 

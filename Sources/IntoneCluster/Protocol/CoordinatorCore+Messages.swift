@@ -1,0 +1,117 @@
+import IntoneFormats
+
+/// What the coordinator does with each message from a worker or a client.
+extension CoordinatorCore {
+    mutating func receive(_ message: WireMessage, from peer: [UInt8], now: Double, into out: inout [Directive]) {
+        let e = message.envelope
+        if e.v != clusterProtocolVersion {
+            let reason = "protocol version \(e.v) is not this coordinator's \(clusterProtocolVersion); upgrade intone on that host"
+            out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
+            out.append(.refused(peer: e.worker ?? "peer", reason: reason))
+            return
+        }
+        if e.type == .hello {
+            hello(e, from: peer, now: now, into: &out)
+            return
+        }
+        if clients[peer] != nil {
+            receiveFromClient(message, from: peer, now: now, into: &out)
+            return
+        }
+        // A result from a worker declared dead still counts (results are deterministic, and such a
+        // worker was often only starved of CPU); anything else from a peer that has not said hello
+        // is dropped: a live worker re-introduces itself when its heartbeats go unanswered.
+        guard workers[peer] != nil || e.type == .result || e.type == .failure else {
+            dropped += 1
+            return
+        }
+        workers[peer]?.lastHeard = now
+        switch e.type {
+        case .heartbeat:
+            break
+        case .result:
+            guard let id = e.task, let t = wireIndex[id], let body = e.body else { dropped += 1; return }
+            release(task: t, worker: peer, attempt: e.attempt)
+            if let seconds = e.seconds, seconds >= 0, seconds.isFinite {
+                meanTaskSeconds = meanTaskSeconds.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
+            }
+            guard state[t] == .pending || state[t] == .running else {
+                duplicateResults += 1
+                return
+            }
+            // First result wins, whoever sent it (results are deterministic).
+            setState(t, .done)
+            completedTotal += 1
+            cancelCopies(of: t, into: &out)
+            deliver(t, into: &out, local: { .completed(task: $0, body: body, blobs: message.blobs) },
+                    client: { WireMessage(Envelope(type: .result, task: $0, body: body), blobs: message.blobs) })
+        case .failure:
+            guard let id = e.task, let t = wireIndex[id] else { dropped += 1; return }
+            release(task: t, worker: peer, attempt: e.attempt)
+            guard state[t] == .running || state[t] == .pending else { return }
+            failures[t] += 1
+            failuresTotal += 1
+            if !assignments[t].isEmpty { return }  // another copy is still running
+            if failures[t] >= configuration.maxAttempts || tasks[t].worker != nil {
+                abandon(t, reason: e.reason ?? "failed", into: &out)
+            } else if state[t] != .pending {
+                setState(t, .pending)
+                enqueue(t)
+            }
+        case .need:
+            guard let hash = e.hash, let bytes = blobs[hash] else { dropped += 1; return }
+            out.append(.send(to: peer, WireMessage(Envelope(type: .blob, hash: hash), blobs: [bytes])))
+        case .bye:
+            if let w = workers[peer] { requeue(worker: peer, w, into: &out, announce: true) }
+        default:
+            dropped += 1
+        }
+    }
+
+    mutating func hello(_ e: Envelope, from peer: [UInt8], now: Double, into out: inout [Directive]) {
+        let name = e.worker ?? "peer"
+        if e.role == .client {
+            if let old = clients[peer] { drop(client: peer, old, into: &out, announce: false) }
+            clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
+            out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
+                                                            workers: workers.count))))
+            out.append(.clientJoined(name: name))
+            return
+        }
+        if let closingReason {
+            out.append(.send(to: peer, WireMessage(Envelope(type: .shutdown, reason: closingReason))))
+            return
+        }
+        if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false) }
+        let jobs = max(1, min(e.jobs ?? 1, 1024))
+        workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now)
+        orderWorkers()
+        out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds))))
+        out.append(.workerJoined(name: name, jobs: jobs))
+    }
+
+    var heartbeatMilliseconds: Int { Int(configuration.heartbeatInterval * 1000) }
+
+    mutating func receiveFromClient(_ message: WireMessage, from peer: [UInt8], now: Double, into out: inout [Directive]) {
+        clients[peer]?.lastHeard = now
+        let e = message.envelope
+        switch e.type {
+        case .heartbeat:
+            break
+        case .submit:
+            // Frame 1: the tasks as JSON; frames 2...: the blobs they refer to, each under its hash.
+            guard let list = message.blobs.first, let submitted = CanonicalJSON.decode([Task].self, list),
+                  submitted.count <= 10_000_000 else {
+                dropped += 1
+                return
+            }
+            var shipped: [String: [UInt8]] = [:]
+            for bytes in message.blobs.dropFirst() { shipped[SHA256.hex(of: bytes)] = bytes }
+            add(submitted, blobs: shipped, owner: .client(peer))
+        case .bye:
+            if let c = clients[peer] { drop(client: peer, c, into: &out, announce: true) }
+        default:
+            dropped += 1
+        }
+    }
+}

@@ -1,0 +1,199 @@
+/// The coordinator's bookkeeping of tasks, their jobs, workers and clients.
+extension CoordinatorCore {
+    /// Adds a job's tasks. A task id the same job gave before is the same task: while it is pending
+    /// or running nothing changes; once done, abandoned or withdrawn it runs again.
+    mutating func add(_ newTasks: [Task], blobs newBlobs: [String: [UInt8]], owner job: Owner) {
+        if isFinished && !tasks.isEmpty { compact() }
+        blobs.merge(newBlobs) { old, _ in old }
+        for task in newTasks {
+            let key = TaskKey(owner: job, id: task.id)
+            if let t = index[key] {
+                if state[t] == .pending || state[t] == .running { continue }
+                failures[t] = 0
+                assignments[t] = []
+                setState(t, .pending)
+                enqueue(t)
+                continue
+            }
+            let t = tasks.count
+            index[key] = t
+            var wire = task.id
+            if wireIndex[wire] != nil { wire += "#\(t)" }   // another job's task has this id: workers must tell them apart
+            wireIndex[wire] = t
+            wireIDs.append(wire)
+            tasks.append(task)
+            owner.append(job)
+            state.append(.pending)
+            counts[TaskState.pending.rawValue] += 1
+            attempts.append(0)
+            failures.append(0)
+            assignments.append([])
+            queued.append(false)
+            if job == .local { localOpen += 1 }
+            if case .client(let c) = job { clients[c]?.owned.insert(t) }
+            enqueue(t)
+        }
+    }
+
+    /// Forgets finished tasks and their blobs (nothing is pending or running).
+    mutating func compact() {
+        tasks = []
+        owner = []
+        wireIDs = []
+        state = []
+        attempts = []
+        failures = []
+        assignments = []
+        queued = []
+        index = [:]
+        wireIndex = [:]
+        counts = [Int](repeating: 0, count: TaskState.allCases.count)
+        blobs = [:]
+        queue = TaskQueue()
+        pinnedQueue = [:]
+        runningTasks = []
+        localOpen = 0
+        for k in workers.keys { workers[k]?.running = [] }
+        for k in clients.keys { clients[k]?.owned = [] }
+    }
+
+    mutating func setState(_ t: Int, _ s: TaskState) {
+        let old = state[t]
+        guard old != s else { return }
+        let wasOpen = old == .pending || old == .running
+        let isOpen = s == .pending || s == .running
+        if owner[t] == .local && wasOpen != isOpen { localOpen += isOpen ? 1 : -1 }
+        counts[old.rawValue] -= 1
+        counts[s.rawValue] += 1
+        state[t] = s
+        if s == .running { runningTasks.insert(t) } else if old == .running { runningTasks.remove(t) }
+    }
+
+    mutating func enqueue(_ t: Int, front: Bool = false) {
+        guard !queued[t] else { return }
+        queued[t] = true
+        if let name = tasks[t].worker {
+            pinnedQueue[name, default: []].append(t)
+        } else if front {
+            queue.pushFront(t)
+        } else {
+            queue.pushBack(t)
+        }
+    }
+
+    /// The next pending task, skipping entries that stopped being pending.
+    mutating func nextPending() -> Int? {
+        while let t = queue.popFront() {
+            queued[t] = false
+            if state[t] == .pending { return t }
+        }
+        return nil
+    }
+
+    /// Tells task `t`'s job its outcome, made from the id the job gave the task: `local` for this
+    /// process's job, `client` sent to a client's.
+    mutating func deliver(_ t: Int, into out: inout [Directive], local: (String) -> Directive, client: (String) -> WireMessage) {
+        let id = tasks[t].id
+        switch owner[t] {
+        case .local:
+            out.append(local(id))
+        case .client(let c):
+            guard clients[c] != nil else { return }
+            out.append(.send(to: c, client(id)))
+            clients[c]?.owned.remove(t)
+        }
+    }
+
+    /// Cancels every running copy of task `t` (another copy finished, or its job went away).
+    mutating func cancelCopies(of t: Int, into out: inout [Directive]) {
+        for a in assignments[t] {
+            out.append(.send(to: a.worker, WireMessage(Envelope(type: .cancel, task: wireIDs[t], attempt: a.attempt))))
+            workers[a.worker]?.running.remove(t)
+        }
+        assignments[t] = []
+    }
+
+    mutating func withdraw(_ t: Int, into out: inout [Directive]) {
+        guard state[t] == .pending || state[t] == .running else { return }
+        cancelCopies(of: t, into: &out)
+        setState(t, .withdrawn)
+    }
+
+    /// Abandons task `t` and tells its job why.
+    mutating func abandon(_ t: Int, reason: String, into out: inout [Directive]) {
+        setState(t, .abandoned)
+        abandonedTotal += 1
+        deliver(t, into: &out, local: { .abandoned(task: $0, reason: reason) },
+                client: { WireMessage(Envelope(type: .failure, task: $0, reason: reason)) })
+    }
+
+    /// Forgets one assignment of task `t` to `worker` (any attempt when `attempt` is nil).
+    mutating func release(task t: Int, worker: [UInt8], attempt: Int?) {
+        assignments[t].removeAll { $0.worker == worker && (attempt == nil || $0.attempt == attempt) }
+        if !assignments[t].contains(where: { $0.worker == worker }) { workers[worker]?.running.remove(t) }
+    }
+
+    /// A worker is gone: its tasks go back to the front of the queue (pinned ones are abandoned).
+    mutating func requeue(worker peer: [UInt8], _ w: Worker, into out: inout [Directive], announce: Bool) {
+        workers[peer] = nil
+        orderWorkers()
+        var requeued: [Int] = []
+        for t in w.running.sorted() {
+            assignments[t].removeAll { $0.worker == peer }
+            if state[t] == .running && assignments[t].isEmpty {
+                if tasks[t].worker != nil {
+                    abandon(t, reason: "worker \(w.name) was lost", into: &out)
+                    continue
+                }
+                setState(t, .pending)
+                requeued.append(t)
+            }
+        }
+        for t in requeued.reversed() { enqueue(t, front: true) }
+        if announce {
+            workersLostTotal += 1
+            out.append(.workerLost(name: w.name, requeued: requeued.count))
+        }
+    }
+
+    /// A client is gone: the tasks of its job still open are withdrawn.
+    mutating func drop(client peer: [UInt8], _ c: Client, into out: inout [Directive], announce: Bool) {
+        clients[peer] = nil
+        var withdrawn = 0
+        for t in c.owned.sorted() where state[t] == .pending || state[t] == .running {
+            withdraw(t, into: &out)
+            withdrawn += 1
+        }
+        if announce { out.append(.clientLost(name: c.name, withdrawn: withdrawn)) }
+    }
+
+    mutating func reapSilentPeers(now: Double, into out: inout [Directive]) {
+        let limit = configuration.heartbeatInterval * configuration.liveness
+        for peer in workerOrder {
+            guard let w = workers[peer], now - w.lastHeard > limit else { continue }
+            requeue(worker: peer, w, into: &out, announce: true)
+        }
+        for peer in clients.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            guard let c = clients[peer], now - c.lastHeard > limit else { continue }
+            drop(client: peer, c, into: &out, announce: true)
+        }
+    }
+
+    mutating func sendHeartbeats(now: Double, into out: inout [Directive]) {
+        for peer in workerOrder where now - workers[peer]!.lastHeartbeatSent >= configuration.heartbeatInterval {
+            workers[peer]!.lastHeartbeatSent = now
+            out.append(.send(to: peer, WireMessage(Envelope(type: .heartbeat))))
+        }
+        for peer in clients.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where now - clients[peer]!.lastHeartbeatSent >= configuration.heartbeatInterval {
+            clients[peer]!.lastHeartbeatSent = now
+            out.append(.send(to: peer, WireMessage(Envelope(type: .heartbeat, body: ringPeersBody, workers: workers.count))))
+        }
+    }
+
+    mutating func orderWorkers() {
+        workerOrder = workers.keys.sorted {
+            let a = workers[$0]!.name, b = workers[$1]!.name
+            return a != b ? a < b : $0.lexicographicallyPrecedes($1)
+        }
+    }
+}

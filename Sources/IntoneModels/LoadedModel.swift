@@ -1,0 +1,47 @@
+import IntoneFeatures
+import IntoneLearning
+
+/// A model read back from its folder, ready to predict.
+public struct LoadedModel: Sendable {
+    /// What turns feature matrices into probabilities.
+    public enum Predictor: Sendable {
+        /// A classic classifier on summarised, standardised features.
+        case classic(any TrainedClassifier, StandardScaler)
+        /// A network on MFCC frame sequences.
+        case deep(DeepPredictor)
+    }
+
+    public let predictor: Predictor
+    public let classes: [String]
+    public let features: ModelArchive.FeatureSpec
+    /// Spec name of the estimator (`deep` for networks).
+    public let estimator: String
+
+    public init(predictor: Predictor, classes: [String], features: ModelArchive.FeatureSpec, estimator: String) {
+        self.predictor = predictor
+        self.classes = classes
+        self.features = features
+        self.estimator = estimator
+    }
+
+    /// The classic classifier, if this is a classic model.
+    public var classifier: (any TrainedClassifier)? { if case .classic(let c, _) = predictor { return c } else { return nil } }
+    /// The classic model's scaler.
+    public var scaler: StandardScaler? { if case .classic(_, let s) = predictor { return s } else { return nil } }
+
+    /// Class probabilities for feature matrices (coefficients × frames), one row per matrix.
+    public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
+        switch predictor {
+        case .deep(let network):
+            return network.probabilities(matrices)
+        case .classic(let classifier, let scaler):
+            guard let summary = FeatureSummary(rawValue: features.summary) else { return [] }
+            let rows = matrices.map { summary.summarise($0) }
+            guard let width = rows.first?.count else { return [] }
+            let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }))
+            let p = classifier.probabilities(x)
+            let k = classifier.classCount
+            return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+        }
+    }
+}
