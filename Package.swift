@@ -89,7 +89,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "IntoneTestSupport", dependencies: ["IntoneFormats"], path: "Tests/IntoneTestSupport"),
+        .target(name: "IntoneTestSupport", dependencies: ["IntoneFormats", "IntoneEngine"], path: "Tests/IntoneTestSupport"),
         .testTarget(name: "IntoneAudioTests", dependencies: ["IntoneTestSupport", "IntoneAudio", "IntoneFormats"]),
         .testTarget(name: "IntoneFeaturesTests", dependencies: ["IntoneTestSupport", "IntoneFeatures", "IntoneAudio", "IntoneFormats"]),
         .testTarget(name: "IntoneFormatsTests", dependencies: ["IntoneTestSupport", "IntoneFormats"]),
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
         .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneEngine", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
-        .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneEngine", "IntoneFormats"]),
+        .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneTestSupport", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneModelsTests", dependencies: ["IntoneTestSupport", "IntoneModels", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import IntoneFeatures
 
 /// `intone`: speech-emotion recognition from the command line. One subcommand per job.
@@ -20,6 +21,9 @@ struct Intone: AsyncParsableCommand {
 extension Intone {
     static func main() async {
         AllocatorTuning.keepLargeBuffers()
+        // Lines on stdout (an epoch's line, a summary) reach a log file or a pipe as they are
+        // printed, not when the block buffer fills or the process ends.
+        setvbuf(stdout, nil, _IOLBF, 0)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -20,10 +20,8 @@ struct ClusterSweepTests {
     """
 
     static func prepare(_ dir: TemporaryDirectory) throws -> (store: String, spec: String) {
-        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--quiet"])
-        try IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
         try spec.write(toFile: dir.file("spec.yaml"), atomically: true, encoding: .utf8)
-        return (dir.file("store"), dir.file("spec.yaml"))
+        return (SharedCorpus.store, dir.file("spec.yaml"))
     }
 
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }

@@ -30,10 +30,8 @@ struct DataParallelTrainingTests {
 
     static let fixture: (dir: TemporaryDirectory, store: String, config: String) = {
         let dir = try! TemporaryDirectory()
-        try! IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--quiet"])
-        try! IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
         try! config.write(toFile: dir.file("dp.yaml"), atomically: true, encoding: .utf8)
-        return (dir, dir.file("store"), dir.file("dp.yaml"))
+        return (dir, SharedCorpus.store, dir.file("dp.yaml"))
     }()
 
     static func parameters(_ run: String) throws -> [Float] {

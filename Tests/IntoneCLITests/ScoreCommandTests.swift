@@ -12,8 +12,6 @@ struct ScoreCommandTests {
     /// A corpus, its test calls (8 kHz mu-law) and a model; built once for the suite.
     static let fixture: (dir: TemporaryDirectory, model: String, calls: String) = {
         let dir = try! TemporaryDirectory()
-        try! IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--calls", "3", "--quiet"])
-        try! IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
         try! """
         seed: 1
         cv: 3
@@ -22,8 +20,8 @@ struct ScoreCommandTests {
           hist_gradient_boosting:
             max_iter: [40]
         """.write(toFile: dir.file("spec.yaml"), atomically: true, encoding: .utf8)
-        try! IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", dir.file("store"), "--out", dir.file("sweep"), "--quiet"])
-        return (dir, dir.file("sweep/model"), dir.file("corpus-calls"))
+        try! IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", SharedCorpus.store, "--out", dir.file("sweep"), "--quiet"])
+        return (dir, dir.file("sweep/model"), SharedCorpus.calls)
     }()
 
     static func results(_ out: String) throws -> [CallResult] {

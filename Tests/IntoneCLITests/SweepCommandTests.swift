@@ -7,12 +7,8 @@ import IntoneTestSupport
 struct SweepCommandTests {
     static let quickSpec = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data/sweeps/quick.yaml").path
 
-    /// A store made from the small synthetic corpus.
-    static func makeStore(_ dir: TemporaryDirectory) throws -> String {
-        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--quiet"])
-        try IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
-        return dir.file("store")
-    }
+    /// The store made from the small synthetic corpus.
+    static func makeStore(_ dir: TemporaryDirectory) throws -> String { SharedCorpus.store }
 
     @Test func sameSeedGivesByteIdenticalBestJSONWithOneOrTwoJobs() throws {
         let dir = try TemporaryDirectory()
@@ -38,7 +34,7 @@ struct SweepCommandTests {
             #expect(FileManager.default.fileExists(atPath: dir.file("a/" + name)), "\(name)")
         }
         // The saved model predicts from audio.
-        let clip = dir.file("corpus/Savee/DC_a01.wav")
+        let clip = SharedCorpus.corpus + "/Savee/DC_a01.wav"
         let predicted = try IntoneProcess.succeed(["predict", "--model", dir.file("a/model"), clip])
         #expect(predicted.stdout.hasPrefix("file,label,angry,disgust,fear,happy,neutral,sad,surprise\n\(clip),"))
     }

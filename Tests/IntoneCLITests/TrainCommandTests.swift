@@ -29,10 +29,8 @@ struct TrainCommandTests {
 
     static let fixture: (dir: TemporaryDirectory, store: String, config: String) = {
         let dir = try! TemporaryDirectory()
-        try! IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("corpus"), "--calls", "1", "--quiet"])
-        try! IntoneProcess.succeed(["extract", "--data", dir.file("corpus"), "--out", dir.file("store"), "--quiet"])
         try! config.write(toFile: dir.file("tiny.yaml"), atomically: true, encoding: .utf8)
-        return (dir, dir.file("store"), dir.file("tiny.yaml"))
+        return (dir, SharedCorpus.store, dir.file("tiny.yaml"))
     }()
 
     static func read(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
@@ -99,7 +97,7 @@ struct TrainCommandTests {
         }
         let model = try ModelArchive.load(path: run + "/model")
         guard case .deep = model.predictor else { Issue.record("not a deep model"); return }
-        let original = f.dir.file("corpus-calls/call_001.wav")
+        let original = SharedCorpus.calls + "/call_001.wav"
         let predicted = try IntoneProcess.succeed(["predict", "--model", run + "/model", original])
         #expect(predicted.stdout.contains("call_001.wav"))
         // The call at the model's rate, so window k is exactly its samples from k · 22,016.

@@ -67,6 +67,22 @@ struct CoordinatorClientTests {
         #expect(core.isFinished && core.doneCount == 2)
     }
 
+    /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.
+    @Test func aClientCannotComputeOnABlobAnotherJobSent() {
+        var core = CoordinatorCore()
+        _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.helloClient("d")), now: 0)
+        let secret: [UInt8] = [1, 2, 3, 4]
+        _ = core.handle(.received(from: Self.c, Self.submit(["mine"], blob: secret)), now: 0)
+        let hash = SHA256.hex(of: secret)
+        let borrowed = WireMessage(Envelope(type: .submit), blobs: [CanonicalJSON.encode([CoordinatorCore.Task(id: "theirs", body: "{}", dataHash: hash)])])
+        let d = core.handle(.received(from: Self.d, borrowed), now: 1)
+        #expect(d.contains(.send(to: Self.d, WireMessage(Envelope(type: .failure, task: "theirs",
+                                                                  reason: "it names the blob \(hash.prefix(16)), which its job did not send")))))
+        let w = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 2)), now: 2)
+        #expect(Self.sent(w, to: Self.w, .task).map(\.task) == ["mine"])
+    }
+
     @Test func shortTasksAreQueuedAheadLongOnesAreNot() {
         var core = CoordinatorCore(configuration: .init(speculate: false, prefetch: 4, shortTaskSeconds: 0.01))
         _ = core.submit((0..<100).map { CoordinatorCore.Task(id: "t\($0)", body: "{}") }, blobs: [:], now: 0)

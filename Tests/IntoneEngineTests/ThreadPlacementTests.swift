@@ -2,27 +2,7 @@ import Foundation
 import Testing
 import IntoneEngine
 import IntoneFormats
-
-/// The example kind of docs/ARCHITECTURE.md: counts the lines of a text blob that contain a word.
-struct CountLinesKind: TaskKind {
-    static let name = "count-lines"
-    static let version = 1
-    static let isPure = true
-
-    struct Parameters: Codable, Equatable, Sendable {
-        var word: String
-    }
-
-    struct Output: Codable, Equatable, Sendable {
-        var lines: Int
-    }
-
-    func execute(_ p: Parameters, blobs: [TaskBlob], context: TaskContext) throws -> Output {
-        guard let text = blobs.first else { throw TaskError("no text to count in") }
-        if p.word.isEmpty { throw TaskError("an empty word is in every line") }
-        return Output(lines: String(decoding: text.bytes, as: UTF8.self).split(separator: "\n").filter { $0.contains(p.word) }.count)
-    }
-}
+import IntoneTestSupport
 
 /// Outcomes of a batch, by task id.
 final class Outcomes: @unchecked Sendable {

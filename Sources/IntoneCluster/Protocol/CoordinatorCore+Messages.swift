@@ -107,7 +107,7 @@ extension CoordinatorCore {
             }
             var shipped: [String: [UInt8]] = [:]
             for bytes in message.blobs.dropFirst() { shipped[SHA256.hex(of: bytes)] = bytes }
-            add(submitted, blobs: shipped, owner: .client(peer))
+            out += add(submitted, blobs: shipped, owner: .client(peer))
         case .bye:
             if let c = clients[peer] { drop(client: peer, c, into: &out, announce: true) }
         default:

@@ -1,10 +1,16 @@
 /// The coordinator's bookkeeping of tasks, their jobs, workers and clients.
 extension CoordinatorCore {
     /// Adds a job's tasks. A task id the same job gave before is the same task: while it is pending
-    /// or running nothing changes; once done, abandoned or withdrawn it runs again.
-    mutating func add(_ newTasks: [Task], blobs newBlobs: [String: [UInt8]], owner job: Owner) {
+    /// or running nothing changes; once done, abandoned or withdrawn it runs again. A client's task
+    /// that names a blob its job did not send is abandoned at once: a job computes on its own data
+    /// only, whatever hashes it knows.
+    mutating func add(_ newTasks: [Task], blobs newBlobs: [String: [UInt8]], owner job: Owner) -> [Directive] {
         if isFinished && !tasks.isEmpty { compact() }
-        blobs.merge(newBlobs) { old, _ in old }
+        for (hash, bytes) in newBlobs {
+            if blobs[hash] == nil { blobs[hash] = bytes }
+            blobOwners[hash, default: []].insert(job)
+        }
+        var out: [Directive] = []
         for task in newTasks {
             let key = TaskKey(owner: job, id: task.id)
             if let t = index[key] {
@@ -31,8 +37,13 @@ extension CoordinatorCore {
             queued.append(false)
             if job == .local { localOpen += 1 }
             if case .client(let c) = job { clients[c]?.owned.insert(t) }
+            if job != .local, let foreign = Task.blobHashes(task.dataHash).first(where: { blobOwners[$0]?.contains(job) != true }) {
+                abandon(t, reason: "it names the blob \(foreign.prefix(16)), which its job did not send", into: &out)
+                continue
+            }
             enqueue(t)
         }
+        return out
     }
 
     /// Forgets finished tasks and their blobs (nothing is pending or running).
@@ -49,6 +60,7 @@ extension CoordinatorCore {
         wireIndex = [:]
         counts = [Int](repeating: 0, count: TaskState.allCases.count)
         blobs = [:]
+        blobOwners = [:]
         queue = TaskQueue()
         pinnedQueue = [:]
         runningTasks = []

@@ -171,7 +171,9 @@ public struct CoordinatorCore: Sendable {
     var index: [TaskKey: Int] = [:]
     var wireIndex: [String: Int] = [:]
     var counts = [Int](repeating: 0, count: TaskState.allCases.count)
+    /// Blobs by content hash, and the jobs that sent each.
     var blobs: [String: [UInt8]] = [:]
+    var blobOwners: [String: Set<Owner>] = [:]
     /// Pending tasks in order; entries whose task is no longer pending are skipped when taken.
     var queue = TaskQueue()
     /// Pending pinned tasks, by worker name, in order.
@@ -208,7 +210,7 @@ public struct CoordinatorCore: Sendable {
     /// A core holding `tasks` (submitted locally) from the start.
     public init(tasks: [Task], blobs: [String: [UInt8]] = [:], configuration: Configuration = Configuration()) {
         self.init(configuration: configuration)
-        add(tasks, blobs: blobs, owner: .local)
+        _ = add(tasks, blobs: blobs, owner: .local)
     }
 
     // MARK: - Local submission and closing
@@ -216,8 +218,7 @@ public struct CoordinatorCore: Sendable {
     /// Adds tasks wanted by this process. Their outcomes come back as `completed` / `abandoned`
     /// directives. Returns the directives of the dispatch that follows.
     public mutating func submit(_ newTasks: [Task], blobs newBlobs: [String: [UInt8]], now: Double) -> [Directive] {
-        add(newTasks, blobs: newBlobs, owner: .local)
-        var out: [Directive] = []
+        var out = add(newTasks, blobs: newBlobs, owner: .local)
         dispatch(now: now, into: &out)
         return out
     }

@@ -19,7 +19,8 @@ extension FeatureExtractionJob {
     /// Most audio bytes in flight per round (when the audio travels).
     static let roundBytes = 256 << 20
 
-    func compute(_ todo: [WorkItem], recordings: [LabelledRecording], on placement: any Placement,
+    /// Computes what `todo` lacks in the store; `jobs` threads check what is there already.
+    func compute(_ todo: [WorkItem], recordings: [LabelledRecording], on placement: any Placement, jobs: Int,
                  progress: (@Sendable (Int, Int, Int) -> Void)?) throws(FeatureStoreError) -> [ItemOutcome] {
         let outcomes = ResultSlots<ItemOutcome>(count: todo.count)
         let counter = ProgressCounter(total: todo.count)
@@ -29,12 +30,16 @@ extension FeatureExtractionJob {
             progress?(done, todo.count, failed)
         }
         // What a killed run already stored is kept.
+        let storedFrames: [Int?] = LocalRunner.map(count: todo.count, jobs: jobs) { k in
+            let full = store + "/" + featuresPath(todo[k])
+            guard FileManager.default.fileExists(atPath: full), let existing = try? NPYFile.read(path: full), existing.shape.count == 2 else { return nil }
+            return existing.shape[1]
+        }
         var requests: [FeatureRequest] = []
         var positions: [Int] = []
         for (k, item) in todo.enumerated() {
-            let full = store + "/" + featuresPath(item)
-            if FileManager.default.fileExists(atPath: full), let existing = try? NPYFile.read(path: full), existing.shape.count == 2 {
-                report(k, .stored(frames: existing.shape[1], computed: false))
+            if let frames = storedFrames[k] {
+                report(k, .stored(frames: frames, computed: false))
                 continue
             }
             requests.append(FeatureRequest(path: recordings[item.recording].path, sha256: item.sha256, augmentation: item.augmentation))
@@ -100,8 +105,10 @@ extension FeatureExtractionJob {
             // Files this machine cannot read fail here, with the reason, and are not sent.
             for (k, reason) in readFailures { stored(shard[k], .failure(FeatureComputationError(reason: reason))) }
             let parameters = ExtractShardKind.Parameters(parameters: self.parameters, seed: seed, shipped: ships, skip: readFailures.keys.sorted(), items: items)
-            let body = ExtractShardKind.encode(parameters: parameters)
-            let id = "extract-" + String(SHA256.hex(of: Array(body.utf8) + Array((hashes.first ?? "").utf8)).prefix(32))
+            // In this process every shard is one distinct example; elsewhere identical shards (the
+            // same files and parameters) are one task.
+            let id = placement.traits.inProcess ? "extract-\(shard[0])"
+                : "extract-" + String(SHA256.hex(of: Array(ExtractShardKind.encode(parameters: parameters).utf8) + Array((hashes.first ?? "").utf8)).prefix(32))
             if members[id] == nil { tasks.append(ExtractShardKind.task(id: id, parameters, blobs: hashes)) }
             members[id, default: []].append(shard)
         }

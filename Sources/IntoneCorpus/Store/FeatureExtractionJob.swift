@@ -105,7 +105,7 @@ public struct FeatureExtractionJob: Sendable {
         }
         let todo = unique
         let placement = self.placement ?? ThreadPlacement(threads: jobs, registry: TaskRegistry().registering(ExtractShardKind()))
-        let outcomes = try compute(todo, recordings: recordings, on: placement, progress: progress)
+        let outcomes = try compute(todo, recordings: recordings, on: placement, jobs: jobs, progress: progress)
         var computed = 0, reused = 0
         for outcome in outcomes {
             if case .stored(_, let wasComputed) = outcome { if wasComputed { computed += 1 } else { reused += 1 } }
