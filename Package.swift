@@ -47,7 +47,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // libzmq's .pc adds -isystem flags SwiftPM refuses; zmq.h is in /usr/include.
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
-        // glibc's <malloc.h> (mallopt), which Foundation's Glibc module does not export.
+        // glibc's <malloc.h> (mallopt), which Foundation's Glibc module does not export, and stdout's buffering.
         .systemLibrary(name: "CMalloc"),
 
         // MARK: Libraries
@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "intone",
             dependencies: [
-                "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
+                "CMalloc", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneCorpus", "IntoneRandom", "IntoneEngine",
                 "IntoneLearning", "IntoneModels", "IntoneSweep", "IntoneCluster", "IntoneScoring", "IntoneNeural", "IntoneTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

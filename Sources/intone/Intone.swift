@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import CMalloc
 import IntoneFeatures
 
 /// `intone`: speech-emotion recognition from the command line. One subcommand per job.
@@ -23,7 +23,7 @@ extension Intone {
         AllocatorTuning.keepLargeBuffers()
         // Lines on stdout (an epoch's line, a summary) reach a log file or a pipe as they are
         // printed, not when the block buffer fills or the process ends.
-        setvbuf(stdout, nil, _IOLBF, 0)
+        intone_line_buffer_stdout()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

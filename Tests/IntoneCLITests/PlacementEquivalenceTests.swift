@@ -66,8 +66,9 @@ struct PlacementEquivalenceTests {
                        "--threads", "1", "--quiet"]),
         ]
         for (name, command) in jobs {
+            let placed = command + (try arguments(name))
             try around(name) {
-                let out = try IntoneProcess.run(command + (try arguments(name)))
+                let out = try IntoneProcess.run(placed)
                 // A broken call makes `score` exit 1 after writing everything else.
                 if out.status != 0 && !(name == "score" && out.status == 1) { throw CLIFailure(arguments: command, output: out) }
             }

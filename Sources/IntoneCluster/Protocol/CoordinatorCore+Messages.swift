@@ -51,10 +51,15 @@ extension CoordinatorCore {
             guard state[t] == .running || state[t] == .pending else { return }
             failures[t] += 1
             failuresTotal += 1
-            if !assignments[t].isEmpty { return }  // another copy is still running
             if failures[t] >= configuration.maxAttempts || tasks[t].worker != nil {
+                // Whatever copies still run: a task whose copies keep failing (while speculation
+                // keeps starting new ones) would otherwise never end.
+                cancelCopies(of: t, into: &out)
                 abandon(t, reason: e.reason ?? "failed", into: &out)
-            } else if state[t] != .pending {
+                return
+            }
+            if !assignments[t].isEmpty { return }  // another copy is still running
+            if state[t] != .pending {
                 setState(t, .pending)
                 enqueue(t)
             }
