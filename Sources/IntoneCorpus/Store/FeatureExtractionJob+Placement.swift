@@ -5,7 +5,7 @@ import IntoneFormats
 
 /// Computing a store's missing features on a placement, as `ExtractShardKind` tasks.
 ///
-/// In this process every example is its own task. On workers the examples go out in shards (batches
+/// In this process the examples go out eight to a task. On workers they go out in shards (batches
 /// of files): first one file per shard, to measure how long a file takes, then shards sized to
 /// about `targetShardSeconds` of work each, at most `maximumShardFiles`. Unless the placement shares
 /// this machine's files, each shard's audio travels with it as one blob, and shards are sent in
@@ -18,6 +18,8 @@ extension FeatureExtractionJob {
     static let maximumShardFiles = 64
     /// Most audio bytes in flight per round (when the audio travels).
     static let roundBytes = 256 << 20
+    /// Files per task on threads of this process.
+    static let inProcessShardFiles = 8
 
     /// Computes what `todo` lacks in the store; `jobs` threads check what is there already.
     func compute(_ todo: [WorkItem], recordings: [LabelledRecording], on placement: any Placement, jobs: Int,
@@ -57,7 +59,9 @@ extension FeatureExtractionJob {
         }
         let ships = !placement.traits.sharesFiles
         if placement.traits.inProcess {
-            try runShards(requests.indices.map { [$0] }, requests, on: placement, ships: ships, timing: nil, stored)
+            // No round trip to amortise, only the task's encoding: a few files a task.
+            let shards = stride(from: 0, to: requests.count, by: Self.inProcessShardFiles).map { Array($0..<min(requests.count, $0 + Self.inProcessShardFiles)) }
+            try runShards(shards, requests, on: placement, ships: ships, timing: nil, stored)
         } else {
             // Probe: single-file shards, as many as there are likely slots, to learn the cost per file.
             let timing = ShardTiming()
@@ -105,8 +109,8 @@ extension FeatureExtractionJob {
             // Files this machine cannot read fail here, with the reason, and are not sent.
             for (k, reason) in readFailures { stored(shard[k], .failure(FeatureComputationError(reason: reason))) }
             let parameters = ExtractShardKind.Parameters(parameters: self.parameters, seed: seed, shipped: ships, skip: readFailures.keys.sorted(), items: items)
-            // In this process every shard is one distinct example; elsewhere identical shards (the
-            // same files and parameters) are one task.
+            // In this process shards hold distinct examples (named by their first); elsewhere
+            // identical shards (the same files and parameters) are one task.
             let id = placement.traits.inProcess ? "extract-\(shard[0])"
                 : "extract-" + String(SHA256.hex(of: Array(ExtractShardKind.encode(parameters: parameters).utf8) + Array((hashes.first ?? "").utf8)).prefix(32))
             if members[id] == nil { tasks.append(ExtractShardKind.task(id: id, parameters, blobs: hashes)) }
