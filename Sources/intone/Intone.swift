@@ -21,9 +21,9 @@ struct Intone: AsyncParsableCommand {
 extension Intone {
     static func main() async {
         AllocatorTuning.keepLargeBuffers()
-        // Lines on stdout (an epoch's line, a summary) reach a log file or a pipe as they are
-        // printed, not when the block buffer fills or the process ends.
-        intone_line_buffer_stdout()
+        // Lines on stdout (an epoch's line, a summary) reach a log file as they are printed, not
+        // when the block buffer fills or the process ends.
+        intone_line_buffer_stdout_if_file()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
