@@ -8,15 +8,17 @@
 //   IntoneFormats   files and bytes other tools read: NumPy .npy, CSV, canonical JSON, SVG charts, SHA-256, byte layouts
 //   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
 //   IntoneFeatures  STFT, mel, MFCC and friends, librosa-compatible (takes samples, not paths)
+//   IntoneConfig    YAML config files: typed reading with the line of anything wrong (`file:line: reason`)
 //   IntoneEngine    the task engine: task kinds and their registry, placements (threads here; the cluster's
 //                   workers implement the same protocol), gangs, result slots
 //   IntoneCorpus    corpus catalogues, the synthetic corpus, splits, augmentation, the feature store and its `extract` task kind
 //   IntoneLearning  matrices on BLAS, classic classifiers (scikit-learn's six), metrics, model weights
 //   IntoneNeural    deep-learning layers (Conv1D, LSTM, ...) on flat parameter buffers, optimizers, callbacks, Keras-compatible
 //   IntoneModels    model folders (classic and deep), Keras layer JSON, model bundles: what predict, score, sweep and train load and save
-//   IntoneSweep     sweep specs (YAML), trials and their `trial` task kind, cross-validation, the best-parameter artifact
 //   IntoneTraining  deep-model configs (YAML), batches from the feature store, the training loop, checkpoints, run outputs,
 //                   data-parallel training (`gradients`, `replica-epoch`, `replica-prefetch` task kinds, the ring's job side)
+//   IntoneSweep     sweep specs (YAML), classic trials and their `trial` task kind, deep trials on worker groups with
+//                   asynchronous successive halving, cross-validation, the best-parameter artifact
 //   IntoneScoring   calls cut into chunks and windows, voice activity, per-window and per-call results, the `score` task kind
 //   IntoneCluster   ZeroMQ sockets, the wire protocol, the coordinator state machine (pure), coordinator / worker / client
 //                   shells, CurveZMQ, metrics, the ring allreduce; knows jobs, tasks, blobs and workers, no job kind
@@ -56,17 +58,18 @@ let package = Package(
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
         .target(name: "IntoneEngine", dependencies: ["IntoneFormats"]),
+        .target(name: "IntoneConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "IntoneCorpus", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom", "IntoneEngine"]),
         .target(name: "IntoneLearning", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneFormats"]),
         .target(name: "IntoneNeural", dependencies: ["COpenBLAS", "IntoneRandom", "IntoneLearning"]),
         .target(name: "IntoneModels", dependencies: ["IntoneLearning", "IntoneNeural", "IntoneCorpus", "IntoneFeatures", "IntoneFormats"]),
-        .target(name: "IntoneSweep", dependencies: [
-            "IntoneLearning", "IntoneModels", "IntoneCorpus", "IntoneEngine", "IntoneFormats", "IntoneRandom", "IntoneFeatures",
-            .product(name: "Yams", package: "Yams"),
-        ]),
         .target(name: "IntoneTraining", dependencies: [
-            "IntoneNeural", "IntoneModels", "IntoneSweep", "IntoneLearning", "IntoneCorpus", "IntoneFeatures", "IntoneFormats", "IntoneRandom",
+            "IntoneNeural", "IntoneModels", "IntoneConfig", "IntoneLearning", "IntoneCorpus", "IntoneFeatures", "IntoneFormats", "IntoneRandom",
             "IntoneEngine", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "IntoneSweep", dependencies: [
+            "IntoneLearning", "IntoneModels", "IntoneTraining", "IntoneNeural", "IntoneConfig", "IntoneCorpus", "IntoneEngine", "IntoneFormats",
+            "IntoneRandom", "IntoneFeatures", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneModels", "IntoneFormats", "IntoneEngine"]),
         // The cluster moves bytes for any task kind: it imports the engine and nothing of audio, features, corpora,
@@ -100,7 +103,7 @@ let package = Package(
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneTestSupport", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneModelsTests", dependencies: ["IntoneTestSupport", "IntoneModels", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
-        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
+        .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneTraining", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneModels", "IntoneSweep", "IntoneNeural"]),

@@ -132,18 +132,8 @@ extension SweepSpec {
     static func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
 
     /// The line a YAML parse error points at, if it says.
-    public static func yamlLine(_ error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return nil
-        }
-    }
+    public static func yamlLine(_ error: YamlError) -> Int? { YAMLErrors.line(error) }
 
     /// What a YAML parse error says is wrong.
-    public static func yamlReason(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return "\(error)"
-        }
-    }
+    public static func yamlReason(_ error: YamlError) -> String { YAMLErrors.reason(error) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import IntoneNeural
-import IntoneSweep
+@_exported import IntoneConfig
 import Yams
 
 /// A model config that cannot be used (`file:line: reason`).
@@ -20,12 +20,7 @@ extension ModelConfig {
     /// (a misspelt knob must not be silently ignored). `file` names the config in errors.
     public static func parse(_ text: String, file: String = "<config>") throws(ModelConfigError) -> ModelConfig {
         let reader = ConfigReader(file: file)
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ModelConfigError(file: file, line: SweepSpec.yamlLine(error), reason: "not valid YAML (\(SweepSpec.yamlReason(error)))")
-        } catch {
-            throw ModelConfigError(file: file, line: nil, reason: "not valid YAML (\(error))")
-        }
+        let root = try YAMLErrors.compose(text, file: file)
         var c = ModelConfig()
         guard let root else { return c }
         try reader.mapping(root, keys: ["name", "input", "frames", "conv", "global_pooling", "lstm", "dense", "dropout", "optimizer",
@@ -96,54 +91,3 @@ extension ModelConfig {
     }
 }
 
-/// Reads typed values out of YAML nodes, with the line of anything wrong.
-struct ConfigReader {
-    let file: String
-
-    func fail(_ node: Node, _ reason: String) -> ModelConfigError { ModelConfigError(file: file, line: node.mark.map(\.line), reason: reason) }
-
-    func mapping(_ node: Node, keys: [String], _ each: (String, Node) throws(ModelConfigError) -> Void) throws(ModelConfigError) {
-        guard let m = node.mapping else { throw fail(node, "expected a mapping with keys \(keys.joined(separator: ", "))") }
-        for (k, v) in m {
-            guard let key = k.string else { throw fail(k, "keys must be names") }
-            guard keys.contains(key) else { throw fail(k, "unknown key `\(key)` (known: \(keys.joined(separator: ", ")))") }
-            try each(key, v)
-        }
-    }
-
-    func isOff(_ node: Node) -> Bool { node.null != nil || node.bool == false }
-
-    func string(_ node: Node) throws(ModelConfigError) -> String {
-        guard let s = node.string else { throw fail(node, "expected text") }
-        return s
-    }
-
-    func bool(_ node: Node) throws(ModelConfigError) -> Bool {
-        guard let b = node.bool else { throw fail(node, "expected true or false") }
-        return b
-    }
-
-    func int(_ node: Node, min: Int) throws(ModelConfigError) -> Int {
-        guard let i = node.int, i >= min else { throw fail(node, "expected a whole number of at least \(min)") }
-        return i
-    }
-
-    func double(_ node: Node, in range: Range<Double>) throws(ModelConfigError) -> Double {
-        guard let d = node.float, range.contains(d) else {
-            throw fail(node, "expected a number in [\(range.lowerBound), \(range.upperBound == .infinity ? "∞" : String(range.upperBound)))")
-        }
-        return d
-    }
-
-    func double(_ node: Node, positive: Bool) throws(ModelConfigError) -> Double {
-        guard let d = node.float, d > 0, d.isFinite else { throw fail(node, "expected a positive number") }
-        return d
-    }
-
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ type: T.Type) throws(ModelConfigError) -> T where T.RawValue == String {
-        guard let s = node.string, let v = T(rawValue: s) else {
-            throw fail(node, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return v
-    }
-}
