@@ -52,15 +52,18 @@ public enum SVGPlots {
     }
 
     /// Curves over epochs (1, 2, …): one polyline per named series, the y axis from the data's range
-    /// (or from 0 to 1 when `unitRange`), a dot on `marked` (a 1-based epoch) if given.
+    /// (or from 0 to 1 when `unitRange`), a dot on `marked` (a 1-based epoch) if given. `stopped`
+    /// curves (a sweep's pruned trials) are drawn thin and grey under the others, with a cross where
+    /// each ends, under one legend entry named `stoppedLabel`.
     public static func curves(_ series: [(name: String, values: [Double])], title: String, yLabel: String,
-                              unitRange: Bool = false, marked: Int? = nil) -> String {
+                              unitRange: Bool = false, marked: Int? = nil, stopped: [[Double]] = [],
+                              stoppedLabel: String = "stopped") -> String {
         let width = 640, height = 400, left = 70, right = 20, top = 50, plot = 270
         let plotWidth = width - left - right
-        let finite = series.flatMap(\.values).filter(\.isFinite)
+        let finite = (series.flatMap(\.values) + stopped.flatMap { $0 }).filter(\.isFinite)
         var lo = unitRange ? 0 : (finite.min() ?? 0), hi = unitRange ? 1 : (finite.max() ?? 1)
         if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
-        let epochs = max(1, series.map(\.values.count).max() ?? 1)
+        let epochs = max(1, (series.map(\.values.count) + stopped.map(\.count)).max() ?? 1)
         func x(_ i: Int) -> Double { Double(left) + (epochs == 1 ? 0.5 : Double(i) / Double(epochs - 1)) * Double(plotWidth) }
         func y(_ v: Double) -> Double { Double(top + plot) - (v - lo) / (hi - lo) * Double(plot) }
         var s = header(width: width, height: height, title: title)
@@ -76,6 +79,18 @@ public enum SVGPlots {
         }
         s += text(x: left + plotWidth / 2, y: top + plot + 34, "epoch", anchor: "middle", size: 11)
         s += "<text x=\"16\" y=\"\(top + plot / 2)\" font-size=\"11\" transform=\"rotate(-90 16 \(top + plot / 2))\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        for values in stopped {
+            let points = values.enumerated().filter { $0.element.isFinite }.map { String(format: "%.1f,%.1f", x($0.offset), y($0.element)) }
+            s += "<polyline fill=\"none\" stroke=\"#bbb\" stroke-width=\"1\" points=\"\(points.joined(separator: " "))\"/>\n"
+            if let last = values.indices.last, values[last].isFinite {
+                let cx = x(last), cy = y(values[last])
+                s += String(format: "<path d=\"M%.1f,%.1f l6,6 m0,-6 l-6,6\" stroke=\"#999\" stroke-width=\"1.5\"/>\n", cx - 3, cy - 3)
+            }
+        }
+        if !stopped.isEmpty {
+            let lx = left + series.count * 150
+            s += "<path d=\"M\(lx),\(height - 30) l12,12 m0,-12 l-12,12\" stroke=\"#999\" stroke-width=\"1.5\"/>" + text(x: lx + 16, y: height - 20, stoppedLabel, anchor: "start")
+        }
         let colours = ["#4878a8", "#e08040", "#3a9a4a", "#b04080"]
         for (i, (name, values)) in series.enumerated() {
             let colour = colours[i % colours.count]

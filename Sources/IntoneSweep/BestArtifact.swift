@@ -1,5 +1,6 @@
 import IntoneCorpus
 import IntoneLearning
+import IntoneTraining
 
 /// `best.json`: the outcome of a sweep, traceable to its inputs (schema in docs/BEST-JSON.md).
 /// Holds no times, host names or absolute paths, so the same sweep gives the same bytes anywhere.
@@ -18,6 +19,27 @@ public struct BestArtifact: Codable, Equatable, Sendable {
     /// Per estimator (spec name): its best configuration.
     public var estimators: [String: EstimatorResult]
     public var winner: Winner
+    /// The deep trials, when the spec names deep networks.
+    public var deep: DeepSummary?
+
+    /// How the deep trials went: workers per trial, the pruning rule, how many candidates were
+    /// trained to the end or pruned, and the epochs trained (over all folds) against the epochs
+    /// training every candidate to its end would have taken.
+    public struct DeepSummary: Codable, Equatable, Sendable {
+        public var workersPerTrial: Int
+        public var pruning: String
+        public var candidates: Int
+        public var trainedToTheEnd: Int
+        public var pruned: Int
+        public var epochsTrained: Int
+        public var epochsWithoutPruning: Int
+
+        enum CodingKeys: String, CodingKey {
+            case pruning, candidates, pruned
+            case workersPerTrial = "workers_per_trial", trainedToTheEnd = "trained_to_the_end"
+            case epochsTrained = "epochs_trained", epochsWithoutPruning = "epochs_without_pruning"
+        }
+    }
 
     public struct StoreReference: Codable, Equatable, Sendable {
         /// SHA-256 of the store's params.json and manifest.csv.
@@ -54,6 +76,12 @@ public struct BestArtifact: Codable, Equatable, Sendable {
             uar = r.uar
             macroF1 = r.macroF1
         }
+
+        init(_ s: TrainingRun.Metrics.Scores) {
+            accuracy = s.accuracy
+            uar = s.uar
+            macroF1 = s.macroF1
+        }
     }
 
     public struct EstimatorResult: Codable, Equatable, Sendable {
@@ -68,9 +96,11 @@ public struct BestArtifact: Codable, Equatable, Sendable {
         public var candidates: Int
         /// Refitted on all development rows, scored on the test speakers.
         public var test: TestScore?
+        /// Deep networks: the epochs the refit trained.
+        public var epochs: Int? = nil
 
         enum CodingKeys: String, CodingKey {
-            case estimator, params, cv, candidates, test
+            case estimator, params, cv, candidates, test, epochs
             case trainAccuracy = "train_accuracy", validationAccuracy = "validation_accuracy"
         }
     }
@@ -88,7 +118,7 @@ public struct BestArtifact: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, seed, cv, scoring, search, features, store, data, estimators, winner
+        case format, seed, cv, scoring, search, features, store, data, estimators, winner, deep
         case specSHA256 = "spec_sha256"
     }
 }

@@ -17,6 +17,12 @@ public struct SweepRun: Sendable {
     /// do not depend on it: a trial is a value with a deterministic result, and results are merged
     /// in trial order, not arrival order.
     public let placement: any Placement
+    /// Deep trials on cluster workers: seconds to wait for `workers_per_trial` gang workers at the
+    /// start, and a ring's step timeout.
+    public var waitForWorkers = 60.0
+    public var stepTimeout = 30.0
+    /// Receives a line per notable event of the deep trials (rings formed, rolled back).
+    public var log: @Sendable (String) -> Void = { _ in }
 
     public init(spec: SweepSpec, storePath: String, runDirectory: String, jobs: Int, placement: (any Placement)? = nil) {
         self.spec = spec
@@ -47,22 +53,61 @@ public struct SweepRun: Sendable {
         let runner = TrialRunner(data: data, folds: folds, scoring: spec.scoring, seed: spec.seed)
         let journal = try TrialJournal(path: runDirectory + "/trials.csv")
 
-        // Which configurations, and with how much data (successive halving narrows them in rounds).
-        var candidates = candidateConfigurations()
-        var resource: Int? = nil
-        var plan = HalvingPlan(candidates: candidates.count, samples: data.development.count, folds: spec.folds, search: spec.search)
-        var finalResults: [Trial: TrialResult] = [:]
-        repeat {
-            resource = plan.resourceForCurrentRound
-            let trials = candidates.flatMap { c in (0..<spec.folds).map { Trial(estimator: c.estimator, parameters: c.parameters, fold: $0, resource: resource) } }
-            let results = try execute(trials, runner: runner, journal: journal, progress: progress)
-            finalResults = results
-            if plan.isLastRound { break }
-            candidates = plan.survivors(of: candidates, results: results, folds: spec.folds)
-            plan.advance()
-        } while true
+        let all = candidateConfigurations()
+        var candidates = all.filter { !DeepCandidate.networks.contains($0.estimator) }
+        let deep: [DeepCandidate]
+        do { deep = try all.filter { DeepCandidate.networks.contains($0.estimator) }.map { c throws(ParameterError) in
+            try DeepCandidate(network: c.estimator, parameters: c.parameters, order: c.order)
+        } } catch { throw SweepError(error.description) }
+        if !deep.isEmpty && store.parameters.kind != .mfcc {
+            throw SweepError("\(storePath): deep networks take MFCC frames; this store holds \(store.parameters.kind.rawValue)")
+        }
 
-        return try finish(results: finalResults, candidates: candidates, runner: runner, data: data, store: store, storeHash: storeHash)
+        // Classic estimators: which configurations, and with how much data (successive halving
+        // narrows them in rounds).
+        var finalResults: [Trial: TrialResult] = [:]
+        let deepPhase = makeDeepPhase(deep, store: store, data: data, folds: folds, journal: journal)
+        let deepUnits = deepPhase?.maximumUnits ?? 0
+        if !candidates.isEmpty {
+            var resource: Int? = nil
+            var plan = HalvingPlan(candidates: candidates.count, samples: data.development.count, folds: spec.folds, search: spec.search)
+            repeat {
+                resource = plan.resourceForCurrentRound
+                let trials = candidates.flatMap { c in (0..<spec.folds).map { Trial(estimator: c.estimator, parameters: c.parameters, fold: $0, resource: resource) } }
+                let results = try execute(trials, runner: runner, journal: journal, extraTotal: deepUnits, progress: progress)
+                finalResults = results
+                if plan.isLastRound { break }
+                candidates = plan.survivors(of: candidates, results: results, folds: spec.folds)
+                plan.advance()
+            } while true
+        }
+        var deepOutcome: DeepSweepPhase.Outcome?
+        if let deepPhase {
+            let before = journal.count
+            let classicTotal = finalResults.count
+            deepOutcome = try deepPhase.run { done in
+                progress?(classicTotal + done - before, classicTotal + deepUnits, 0)
+            }
+        }
+
+        return try finish(results: finalResults, candidates: candidates, deep: deepPhase.map { ($0, deepOutcome!) }, runner: runner, data: data,
+                          store: store, storeHash: storeHash)
+    }
+
+    /// The deep trials' phase, if the spec names deep networks.
+    func makeDeepPhase(_ deep: [DeepCandidate], store: FeatureStore, data: SweepData, folds: [Int], journal: TrialJournal) -> DeepSweepPhase? {
+        guard !deep.isEmpty else { return nil }
+        let distributed = !placement.traits.inProcess
+        let trainer = DeepTrialTrainer(store: store, data: data, folds: folds, scoring: spec.scoring, workersPerTrial: spec.workersPerTrial,
+                                       runDirectory: runDirectory, placement: distributed ? placement : nil, stepTimeout: stepTimeout, log: log)
+        var groups: WorkerGroups?
+        if distributed {
+            let g = WorkerGroups(placement: placement)
+            g.waitFor(spec.workersPerTrial, seconds: min(15, waitForWorkers))
+            groups = g
+        }
+        return DeepSweepPhase(candidates: deep, folds: spec.folds, schedule: spec.pruning, workersPerTrial: spec.workersPerTrial,
+                              trainer: trainer, journal: journal, slots: jobs, groups: groups, log: log)
     }
 
     // MARK: - Trials
@@ -87,14 +132,14 @@ public struct SweepRun: Sendable {
     }
 
     /// Runs the trials not in the journal; returns every trial's result.
-    func execute(_ trials: [Trial], runner: TrialRunner, journal: TrialJournal, progress: Progress?) throws(SweepError) -> [Trial: TrialResult] {
+    func execute(_ trials: [Trial], runner: TrialRunner, journal: TrialJournal, extraTotal: Int = 0, progress: Progress?) throws(SweepError) -> [Trial: TrialResult] {
         var results: [Trial: TrialResult] = [:]
         var missing: [Trial] = []
         for t in trials {
             if let r = journal.result(for: t) { results[t] = r } else { missing.append(t) }
         }
         let reused = results.count
-        progress?(reused, trials.count, reused)
+        progress?(reused, trials.count + extraTotal, reused)
         if missing.isEmpty { return results }
         // The development data travels as one blob; task ids name it too, so that no two sweeps'
         // trials could be taken for each other.
@@ -106,7 +151,7 @@ public struct SweepRun: Sendable {
         let tasks = missing.map { TrialKind.task(id: taskID($0), TrialKind.Parameters($0), blobs: [hash]) }
         let outcomes = ResultSlots<Result<TrialResult, TaskError>>(count: missing.count)
         let counter = Counter()
-        let total = trials.count, lookup = position, pending = missing
+        let total = trials.count + extraTotal, lookup = position, pending = missing
         do {
             try placement.run(TrialKind.self, tasks, blobs: [hash: blob]) { id, outcome in
                 guard let i = lookup[id] else { return }

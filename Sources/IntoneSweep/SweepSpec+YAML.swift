@@ -62,10 +62,10 @@ extension SweepSpec {
                 guard let m = value.mapping, !m.isEmpty else { throw fail(value, "estimators must map estimator names to parameter grids") }
                 for (nameNode, gridNode) in m {
                     guard let name = nameNode.string else { throw fail(nameNode, "estimator names must be strings") }
-                    guard EstimatorCatalog.names.contains(name) else {
-                        throw fail(nameNode, "unknown estimator '\(name)' (known: \(EstimatorCatalog.names.joined(separator: ", ")))")
+                    guard EstimatorCatalog.names.contains(name) || DeepCandidate.networks.contains(name) else {
+                        throw fail(nameNode, "unknown estimator '\(name)' (known: \((EstimatorCatalog.names + DeepCandidate.networks).joined(separator: ", ")))")
                     }
-                    var grid = EstimatorGrid(name: name, axes: [], lines: [:])
+                    var grid = EstimatorGrid(name: name, axes: [], lines: ["": line(nameNode) ?? 0])
                     if case .scalar = gridNode, gridNode.null != nil {
                         // `sgd:` with nothing: the defaults.
                     } else {
@@ -85,8 +85,13 @@ extension SweepSpec {
                     }
                     spec.estimators.append(grid)
                 }
+            case "workers_per_trial":
+                guard let v = value.int, v >= 1, v <= 64 else { throw fail(value, "workers_per_trial must be an integer from 1 to 64") }
+                spec.workersPerTrial = v
+            case "pruning":
+                spec.pruning = try PruningSchedule.parse(value, file: file)
             default:
-                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, estimators)")
+                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, workers_per_trial, pruning, estimators)")
             }
         }
         if spec.estimators.isEmpty { throw SweepSpecError(file: file, line: nil, reason: "no estimators: add an `estimators:` mapping") }
@@ -101,8 +106,12 @@ extension SweepSpec {
         // Build every configuration once: unknown parameters and bad values fail here, with their line.
         for grid in spec.estimators {
             for config in grid.configurations() {
-                do { _ = try EstimatorCatalog.make(grid.name, parameters: config) } catch {
-                    throw SweepSpecError(file: file, line: grid.lines[error.parameter], reason: error.description)
+                do {
+                    if grid.isDeep { _ = try DeepCandidate(network: grid.name, parameters: config, order: 0) } else {
+                        _ = try EstimatorCatalog.make(grid.name, parameters: config)
+                    }
+                } catch {
+                    throw SweepSpecError(file: file, line: grid.lines[error.parameter] ?? grid.lines[""], reason: error.description)
                 }
             }
         }

@@ -13,12 +13,21 @@ import Yams
 /// scoring: uar          # uar (balanced accuracy), accuracy or macro_f1
 /// search: grid          # grid, random (with n_samples) or halving (with halving_factor)
 /// features: mean        # mean (per coefficient over time) or mean_std (mean and standard deviation)
+/// workers_per_trial: 2  # deep trials: workers training each one data-parallel (default 1)
+/// pruning:              # deep trials: asynchronous successive halving (asha), median stopping or none
+///   scheduler: asha
+///   grace_period: 2     # epochs every trial gets before its first rung
+///   reduction_factor: 3 # rungs at grace_period × 3^k epochs; the best third goes on
 /// estimators:
 ///   random_forest:
 ///     n_estimators: [50, 100]   # a list is a grid axis; a single value is fixed
 ///     max_depth: [null, 10]
 ///   sgd:
 ///     loss: [hinge, log_loss]
+///   cnn-lstm:                   # a deep network (cnn, cnn-lstm, default) with Keras's parameter names
+///     filters: [32, 64]
+///     units: [64, 128]
+///     learning_rate: [0.001, 0.0003]
 /// ```
 public struct SweepSpec: Equatable, Sendable {
     /// One estimator and its grid.
@@ -29,6 +38,10 @@ public struct SweepSpec: Equatable, Sendable {
         public var axes: [(name: String, values: [ParameterValue])]
         /// Line of each parameter in the spec file (for messages).
         public var lines: [String: Int]
+
+        /// A deep network (`cnn`, `cnn-lstm`, `default`: data/models' configs), trained epoch by
+        /// epoch, rather than a classic estimator.
+        public var isDeep: Bool { DeepCandidate.networks.contains(name) }
 
         public static func == (a: EstimatorGrid, b: EstimatorGrid) -> Bool {
             a.name == b.name && a.axes.map(\.name) == b.axes.map(\.name) && a.axes.map(\.values) == b.axes.map(\.values)
@@ -65,8 +78,15 @@ public struct SweepSpec: Equatable, Sendable {
     public var search: Search
     public var features: FeatureSummary
     public var estimators: [EstimatorGrid]
+    /// Workers each deep trial trains on, data-parallel (the shards of every batch; 1: one worker).
+    public var workersPerTrial = 1
+    /// How deep trials are stopped early across the sweep.
+    public var pruning = PruningSchedule()
     /// The spec's text, kept in the run directory and best.json.
     public var text: String
+
+    /// Whether any estimator is a deep network.
+    public var hasDeepNetworks: Bool { estimators.contains(where: \.isDeep) }
 
     /// Total candidate configurations over all estimators.
     public var configurationCount: Int { estimators.reduce(0) { $0 + $1.configurations().count } }

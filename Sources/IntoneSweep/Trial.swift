@@ -12,13 +12,17 @@ public struct Trial: Hashable, Sendable {
     /// Held-out fold.
     public let fold: Int
     /// Training rows used: `nil` for all of the training folds; a count for successive halving.
+    /// For a deep network: the epochs trained (its rung).
     public let resource: Int?
+    /// Deep networks: the workers it trains on, data-parallel (nil for classic estimators).
+    public let workers: Int?
 
-    public init(estimator: String, parameters: [String: ParameterValue], fold: Int, resource: Int? = nil) {
+    public init(estimator: String, parameters: [String: ParameterValue], fold: Int, resource: Int? = nil, workers: Int? = nil) {
         self.estimator = estimator
         self.parameters = parameters
         self.fold = fold
         self.resource = resource
+        self.workers = workers
     }
 
     /// The parameters as canonical JSON (keys sorted): how trials and configurations are identified.
@@ -30,7 +34,8 @@ public struct Trial: Hashable, Sendable {
     /// Identity of the trial within a sweep (configuration, fold, resource). Together with the sweep's
     /// seed, folds and store it determines the result, so a resumed or extended sweep reuses it.
     public var key: String {
-        String(SHA256.hex(of: Array("\(configurationKey) fold=\(fold) resource=\(resource.map(String.init) ?? "all")".utf8)).prefix(20))
+        let workerPart = workers.map { " workers=\($0)" } ?? ""
+        return String(SHA256.hex(of: Array("\(configurationKey) fold=\(fold) resource=\(resource.map(String.init) ?? "all")\(workerPart)".utf8)).prefix(20))
     }
 
     static func canonicalJSON(_ p: [String: ParameterValue]) -> String {
@@ -51,4 +56,10 @@ public struct TrialResult: Codable, Equatable, Sendable {
     public var trainAccuracy: Double
     /// Seconds to fit (informational; not part of any artifact that must replay byte for byte).
     public var fitSeconds: Double
+    /// Deep networks: epochs trained so far (fewer than the rung's when Keras's early stopping
+    /// ended the trial), whether it stopped early that way, the workers it trained on, and its rung.
+    public var epochs: Int? = nil
+    public var stoppedEarly: Bool? = nil
+    public var workers: Int? = nil
+    public var rung: Int? = nil
 }

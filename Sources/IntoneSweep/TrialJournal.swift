@@ -5,8 +5,11 @@ import IntoneLearning
 /// `trials.csv` in a run directory: every finished trial, appended and flushed to disk as it
 /// completes, so an interrupted sweep resumes without redoing any.
 ///
-/// Columns: `key,estimator,parameters,fold,resource,score,accuracy,uar,macro_f1,train_accuracy,fit_seconds`
-/// (`parameters` is canonical JSON). A torn last line from a crash is ignored on reading.
+/// Columns: `key,estimator,parameters,fold,resource,score,accuracy,uar,macro_f1,train_accuracy,fit_seconds,
+/// epochs,stopped_early,workers,rung` (`parameters` is canonical JSON; `resource` is training rows for
+/// successive halving and the rung's epochs for deep networks; the last four are empty for classic
+/// estimators). A torn last line from a crash is ignored on reading, and journals written before the
+/// last four columns existed are read as they are.
 public final class TrialJournal: @unchecked Sendable {
     // @unchecked Sendable: the file handle and the table are only touched under `lock`.
     public let path: String
@@ -14,7 +17,10 @@ public final class TrialJournal: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [String: TrialResult] = [:]
 
-    static let header = ["key", "estimator", "parameters", "fold", "resource", "score", "accuracy", "uar", "macro_f1", "train_accuracy", "fit_seconds"]
+    static let header = ["key", "estimator", "parameters", "fold", "resource", "score", "accuracy", "uar", "macro_f1", "train_accuracy", "fit_seconds",
+                         "epochs", "stopped_early", "workers", "rung"]
+    /// The columns of journals from before deep trials.
+    static let classicColumns = 11
 
     /// Opens (creating if needed) the journal at `path` and reads what it holds.
     public init(path: String) throws(SweepError) {
@@ -32,10 +38,17 @@ public final class TrialJournal: @unchecked Sendable {
             try? Data(complete.utf8).write(to: URL(fileURLWithPath: path))
         }
         if let rows = try? CSV.parse(complete) {
-            for row in rows.dropFirst() where row.count == Self.header.count {
+            for row in rows.dropFirst() where row.count == Self.header.count || row.count == Self.classicColumns {
                 guard let score = Double(row[5]), let acc = Double(row[6]), let uar = Double(row[7]), let f1 = Double(row[8]),
                       let trainAcc = Double(row[9]), let secs = Double(row[10]) else { continue }
-                results[row[0]] = TrialResult(score: score, accuracy: acc, uar: uar, macroF1: f1, trainAccuracy: trainAcc, fitSeconds: secs)
+                var r = TrialResult(score: score, accuracy: acc, uar: uar, macroF1: f1, trainAccuracy: trainAcc, fitSeconds: secs)
+                if row.count == Self.header.count {
+                    r.epochs = Int(row[11])
+                    r.stoppedEarly = row[12].isEmpty ? nil : row[12] == "true"
+                    r.workers = Int(row[13])
+                    r.rung = Int(row[14])
+                }
+                results[row[0]] = r
             }
         }
         guard let h = FileHandle(forWritingAtPath: path) else { throw SweepError("cannot open \(path) for appending") }
@@ -56,8 +69,10 @@ public final class TrialJournal: @unchecked Sendable {
 
     /// Appends a finished trial and flushes it to disk before returning.
     public func record(_ trial: Trial, _ r: TrialResult) {
-        let fields = [trial.key, trial.estimator, trial.parametersJSON, String(trial.fold), trial.resource.map(String.init) ?? "",
-                      "\(r.score)", "\(r.accuracy)", "\(r.uar)", "\(r.macroF1)", "\(r.trainAccuracy)", String(format: "%.6f", r.fitSeconds)]
+        var fields: [String] = [trial.key, trial.estimator, trial.parametersJSON, String(trial.fold), trial.resource.map(String.init) ?? ""]
+        fields += ["\(r.score)", "\(r.accuracy)", "\(r.uar)", "\(r.macroF1)", "\(r.trainAccuracy)", String(format: "%.6f", r.fitSeconds)]
+        let stopped: String = r.stoppedEarly.map { $0 ? "true" : "false" } ?? ""
+        fields += [r.epochs.map(String.init) ?? "", stopped, r.workers.map(String.init) ?? "", r.rung.map(String.init) ?? ""]
         lock.lock(); defer { lock.unlock() }
         guard results[trial.key] == nil else { return }
         results[trial.key] = r

@@ -15,6 +15,12 @@ public struct SequenceData: Sendable {
     public struct Example: Sendable, Equatable {
         public let row: FeatureStoreRow
         public let label: Int
+
+        /// The clip of `row`, labelled with its emotion.
+        public init(row: FeatureStoreRow, label: Int? = nil) {
+            self.row = row
+            self.label = label ?? row.label.index
+        }
     }
 
     public let store: FeatureStore
@@ -30,7 +36,9 @@ public struct SequenceData: Sendable {
     public static var classes: [String] { Emotion.allCases.map(\.rawValue) }
 
     /// Indexes `store`; with `normalizer` nil, measures it on the training split (one pass over its files).
-    public init(store: FeatureStore, layout: ModelConfig.InputLayout, frames: Int, normalizer: Normalizer? = nil) throws(FeatureStoreError) {
+    /// `augmented` false leaves out the training split's augmented copies.
+    public init(store: FeatureStore, layout: ModelConfig.InputLayout, frames: Int, normalizer: Normalizer? = nil,
+                augmented: Bool = true) throws(FeatureStoreError) {
         self.store = store
         self.layout = layout
         self.frames = frames
@@ -38,7 +46,7 @@ public struct SequenceData: Sendable {
         for row in store.rows {
             let e = Example(row: row, label: row.label.index)
             switch row.split {
-            case .train: train.append(e)
+            case .train: if augmented || row.augmentation == "none" { train.append(e) }
             case .validation: if row.augmentation == "none" { validation.append(e) }
             case .test: if row.augmentation == "none" { test.append(e) }
             }
@@ -51,23 +59,40 @@ public struct SequenceData: Sendable {
         self.validation = validation
         self.test = test
         coefficients = FeatureKind.mfcc.rows(for: store.parameters.features)
-        if let normalizer {
-            self.normalizer = normalizer
-        } else {
-            var sums = [Double](repeating: 0, count: coefficients), squares = sums
-            var count = 0
-            for e in train {
-                let m = try store.features(of: e.row)
-                for r in 0..<min(m.rows, coefficients) {
-                    for t in 0..<m.frames { let v = Double(m[r, t]); sums[r] += v; squares[r] += v * v }
-                }
-                count += m.frames
+        if let normalizer { self.normalizer = normalizer } else { self.normalizer = try Self.measure(train, in: store, coefficients: coefficients) }
+    }
+
+    /// Examples chosen by the caller (a sweep's cross-validation folds): `train` to learn from and
+    /// measure the normalizer on, `validation` to watch, `test` to report (may be empty).
+    public init(store: FeatureStore, train: [Example], validation: [Example], test: [Example] = [],
+                layout: ModelConfig.InputLayout, frames: Int) throws(FeatureStoreError) {
+        guard !train.isEmpty else { throw FeatureStoreError(store: store.path, reason: "no training rows to learn from") }
+        guard !validation.isEmpty else { throw FeatureStoreError(store: store.path, reason: "no validation rows") }
+        self.store = store
+        self.layout = layout
+        self.frames = frames
+        self.train = train
+        self.validation = validation
+        self.test = test
+        coefficients = FeatureKind.mfcc.rows(for: store.parameters.features)
+        normalizer = try Self.measure(train, in: store, coefficients: coefficients)
+    }
+
+    /// Per-coefficient mean and standard deviation over the real frames of `examples` (one pass over their files).
+    static func measure(_ examples: [Example], in store: FeatureStore, coefficients: Int) throws(FeatureStoreError) -> Normalizer {
+        var sums = [Double](repeating: 0, count: coefficients), squares = sums
+        var count = 0
+        for e in examples {
+            let m = try store.features(of: e.row)
+            for r in 0..<min(m.rows, coefficients) {
+                for t in 0..<m.frames { let v = Double(m[r, t]); sums[r] += v; squares[r] += v * v }
             }
-            let n = Double(max(count, 1))
-            let mean = sums.map { $0 / n }
-            let std = zip(squares, mean).map { sq, m in max((sq / n - m * m).squareRoot(), 1e-6) }
-            self.normalizer = Normalizer(mean: mean.map(Float.init), std: std.map(Float.init))
+            count += m.frames
         }
+        let n = Double(max(count, 1))
+        let mean = sums.map { $0 / n }
+        let std = zip(squares, mean).map { sq, m in max((sq / n - m * m).squareRoot(), 1e-6) }
+        return Normalizer(mean: mean.map(Float.init), std: std.map(Float.init))
     }
 
     /// Per-sample input shape.

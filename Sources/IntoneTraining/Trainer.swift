@@ -44,6 +44,10 @@ public struct Trainer: Sendable {
     public var computer: (any GradientComputer)?
     /// Where whole epochs run on replicas (ring allreduce among workers); tried before `computer`.
     public var replicas: (any ReplicaEpochRunner)?
+    /// Stop once this many epochs are done (in all, counting those before a resume), keeping the
+    /// checkpoint, so a later call with a larger value continues exactly where this one stopped:
+    /// how a sweep trains a trial a rung at a time. nil: train to `config.epochs`.
+    public var stopAfter: Int?
 
     public init(config: ModelConfig, configText: String, data: SequenceData, checkpointFolder: String?) {
         self.config = config
@@ -119,7 +123,8 @@ public struct Trainer: Sendable {
         let n = data.train.count, batchSize = config.batchSize
         let batches = (n + batchSize - 1) / batchSize
         var useReplicas = replicas != nil
-        while history.count < config.epochs && !stopped {
+        let epochLimit = min(config.epochs, stopAfter ?? config.epochs)
+        while history.count < epochLimit && !stopped {
             let e = history.count
             let began = Date()
             let lr = optimizer.learningRate

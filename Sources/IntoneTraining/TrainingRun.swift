@@ -27,6 +27,8 @@ public struct TrainingRun: Sendable {
     public var computer: (any GradientComputer)?
     /// Where whole epochs run on replicas exchanging among themselves (ring allreduce), if anywhere.
     public var replicas: (any ReplicaEpochRunner)?
+    /// Train on the store's augmented copies too (false: the original clips only).
+    public var augmented = true
 
     public init(config: ModelConfig, configText: String, storePath: String, runDirectory: String) {
         self.config = config
@@ -59,6 +61,8 @@ public struct TrainingRun: Sendable {
         public var train: Int
         public var validation: Scores
         public var test: Scores?
+        /// The test confusion matrix (truth × prediction), not written to metrics.json.
+        public var testConfusion: [[Int]]? = nil
         enum CodingKeys: String, CodingKey {
             case model, parameters, epochs, train, validation, test
             case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", secondsPerEpoch = "seconds_per_epoch"
@@ -73,7 +77,7 @@ public struct TrainingRun: Sendable {
             throw TrainingError("\(storePath): deep models take MFCC frames; this store holds \(store.parameters.kind.rawValue)")
         }
         let data: SequenceData
-        do { data = try SequenceData(store: store, layout: config.input, frames: config.frames) } catch { throw TrainingError(error.description) }
+        do { data = try SequenceData(store: store, layout: config.input, frames: config.frames, augmented: augmented) } catch { throw TrainingError(error.description) }
         do { try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true) } catch {
             throw TrainingError("cannot create \(runDirectory) (\(error.localizedDescription))")
         }
@@ -101,7 +105,7 @@ public struct TrainingRun: Sendable {
                               bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly,
                               secondsPerEpoch: seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count),
                               train: data.train.count, validation: .init(validation, examples: data.validation.count),
-                              test: testReport.map { .init($0, examples: data.test.count) })
+                              test: testReport.map { .init($0, examples: data.test.count) }, testConfusion: testReport?.confusion)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do { try write(String(decoding: try encoder.encode(metrics), as: UTF8.self) + "\n", "metrics.json") } catch let e as TrainingError { throw e } catch {

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import IntoneEngine
 import IntoneLearning
+import IntoneNeural
 import IntoneSweep
 
 /// `intone sweep`: grid / random / halving search over classic classifiers.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Cross-validate classifier configurations on a feature store and keep the best.",
+        abstract: "Cross-validate classifier and deep-network configurations on a feature store and keep the best.",
         discussion: """
         Expands the spec into trials (estimator × parameters × fold; folds grouped by speaker), runs them \
         on the local cores, and writes RUN_DIR/best.json (schema: docs/BEST-JSON.md), trials.csv, the \
@@ -16,10 +17,17 @@ struct SweepCommand: ParsableCommand {
         estimators.svg and report.md. Re-running with the same RUN_DIR runs only the missing trials; \
         adding grid points to the spec reuses every trial already done.
 
+        Deep networks (cnn, cnn-lstm, default) in the spec train on the same speaker-grouped folds, \
+        a rung of epochs at a time, each on `workers_per_trial` workers data-parallel (a ring of \
+        cluster workers, or shards here), pruned across the sweep by the spec's `pruning:` rule \
+        (asha, median). The best of each network is retrained as `intone train` would, and the \
+        winner's model folder, classic or deep, is RUN_DIR/model. docs/SWEEPS.md has the details.
+
         Examples:
           intone sweep --spec data/sweeps/quick.yaml --store runs/store --out runs/sweep
           intone sweep --spec data/sweeps/seed-grid.yaml --store runs/store --out runs/seed --jobs 2
           intone sweep --spec data/sweeps/quick.yaml --store runs/store --out runs/sweep --local-workers 2
+          intone sweep --spec data/sweeps/deep.yaml --store runs/store --out runs/deep --local-workers 2
           intone sweep --spec data/sweeps/seed-grid.yaml --store runs/store --out runs/seed --cluster tcp://10.0.0.1:5555 \\
               --key keys/me.key --coordinator-key keys/coordinator.pub
         """
@@ -37,12 +45,16 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Trials run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .customLong("step-timeout"), help: "Deep trials on a ring: seconds a worker waits for its ring neighbour before the epoch is rolled back and the ring re-formed.")
+    var stepTimeout: Double = 30
+
     @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+        if !(stepTimeout > 0 && stepTimeout.isFinite) { throw ValidationError("--step-timeout must be a positive number of seconds.") }
     }
 
     func run() throws {
@@ -51,6 +63,7 @@ struct SweepCommand: ParsableCommand {
         // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
         // independent of --jobs.
         BLAS.setThreads(1)
+        Parallelism.threads = 1
         let logger = logging.makeLogger("intone.sweep")
         let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
         defer { chosen.stop() }
@@ -58,7 +71,11 @@ struct SweepCommand: ParsableCommand {
         let started = Date()
         let best: BestArtifact
         do {
-            best = try SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs, placement: chosen.placement).run { done, total, _ in
+            var run = SweepRun(spec: parsed, storePath: store, runDirectory: out, jobs: jobs, placement: chosen.placement)
+            run.waitForWorkers = placement.waitForWorkers
+            run.stepTimeout = stepTimeout
+            run.log = { [logger] in logger.info("\($0)") }
+            best = try run.run { done, total, _ in
                 progress.update(done: done, total: total, failed: 0)
             }
         } catch {

@@ -59,3 +59,24 @@ struct ModelConfigTests {
         #expect(reason("epochs: [\n").hasPrefix("m.yaml:"))
     }
 }
+
+/// The networks a sweep spec names are the shipped files, and a config's full text reads back as it.
+struct BuiltInModelTests {
+    @Test(arguments: BuiltInModels.names)
+    func embeddedConfigIsTheShippedFile(name: String) throws {
+        let file = try String(contentsOf: ModelConfigTests.models.appendingPathComponent(name + ".yaml"), encoding: .utf8)
+        #expect(BuiltInModels.text(name) == file)
+        #expect(BuiltInModels.config(name) != nil)
+    }
+
+    @Test(arguments: BuiltInModels.names)
+    func fullTextReadsBack(name: String) throws {
+        var config = BuiltInModels.config(name)!
+        #expect(try ModelConfig.parse(config.yamlText) == config)
+        config.learningRate = 1e-5
+        config.reduceLR?.minLR = 3e-7
+        config.earlyStopping = nil
+        config.dropout = 0.35
+        #expect(try ModelConfig.parse(config.yamlText) == config)
+    }
+}

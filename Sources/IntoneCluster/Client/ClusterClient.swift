@@ -26,7 +26,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         private let lock = NSLock()
         private var peers: [RingPeer] = []
         private var heard: Date?
-        private var withdraw = false
+        /// Counts `withdrawLocalTasks` calls: a run gives up when it changes (runs may overlap).
+        private var withdrawals = 0
 
         func update(_ body: String?) {
             let list = body.flatMap { CanonicalJSON.decode(RingPeers.self, Array($0.utf8))?.ringPeers } ?? []
@@ -41,8 +42,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             lock.withLock { heard.map { Date().timeIntervalSince($0) <= seconds } == true ? peers : nil }
         }
 
-        func requestWithdraw(_ on: Bool) { lock.withLock { withdraw = on } }
-        var withdrawRequested: Bool { lock.withLock { withdraw } }
+        func requestWithdraw() { lock.withLock { withdrawals += 1 } }
+        var withdrawalCount: Int { lock.withLock { withdrawals } }
     }
 
     public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil) {
@@ -55,12 +56,13 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                     completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
                     abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError) {
         if tasks.isEmpty { return }
-        shared.requestWithdraw(false)
+        let withdrawalsBefore = shared.withdrawalCount
         var outstanding = Set(tasks.map(\.id))
         var backoff = 0.25
         var lastWorkerSeen = Date()
         while !outstanding.isEmpty {
             let end = try session(tasks: tasks.filter { outstanding.contains($0.id) }, blobs: blobs, outstanding: &outstanding,
+                                  withdrawals: withdrawalsBefore,
                                   waitForWorkers: waitForWorkers, lastWorkerSeen: &lastWorkerSeen,
                                   completed: completed, abandoned: abandoned)
             if end == .finished { return }
@@ -74,7 +76,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
 
     enum SessionEnd { case finished, lost }
 
-    private func session(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], outstanding: inout Set<String>,
+    private func session(tasks: [CoordinatorCore.Task], blobs: [String: [UInt8]], outstanding: inout Set<String>, withdrawals: Int,
                          waitForWorkers: Double, lastWorkerSeen: inout Date,
                          completed: @Sendable (String, String, [[UInt8]]) -> Void,
                          abandoned: @Sendable (String, String) -> Void) throws(ClusterError) -> SessionEnd {
@@ -126,7 +128,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                     break
                 }
             }
-            if outstanding.isEmpty || shared.withdrawRequested {
+            if outstanding.isEmpty || shared.withdrawalCount != withdrawals {
                 // Done, or told to stop waiting: the coordinator withdraws what is left of ours.
                 _ = send(WireMessage(Envelope(type: .bye)))
                 return .finished
@@ -169,5 +171,5 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         return []
     }
 
-    public func withdrawLocalTasks() { shared.requestWithdraw(true) }
+    public func withdrawLocalTasks() { shared.requestWithdraw() }
 }

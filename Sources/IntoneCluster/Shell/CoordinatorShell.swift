@@ -24,7 +24,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     private let lock = NSLock()
     private var logSink: @Sendable (String) -> Void = { _ in }
     private var core: CoordinatorCore
-    private var batch: Batch?
+    /// Open batches, by the ids of their tasks still open.
+    private var batchOfTask: [String: Batch] = [:]
+    private var batches: [ObjectIdentifier: Batch] = [:]
     /// Directives produced off the service thread (submissions, closing), sent by it.
     private var outbox: [CoordinatorCore.Directive] = []
     private var stopping = false
@@ -37,10 +39,22 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     private var serviceContext: ZMQContext?
     private var wakeSender: ZMQSocket?
 
-    struct Batch {
+    /// One `run` call's tasks: several may be open at once (a sweep training trials side by side),
+    /// each told only of its own tasks. Task ids must be unique among a process's open batches.
+    final class Batch: @unchecked Sendable {
+        // @unchecked Sendable: `open` is guarded by the shell's lock.
         let completed: @Sendable (String, String, [[UInt8]]) -> Void
         let abandoned: @Sendable (String, String) -> Void
         let done: DispatchSemaphore
+        var open: Set<String>
+
+        init(ids: Set<String>, completed: @escaping @Sendable (String, String, [[UInt8]]) -> Void,
+             abandoned: @escaping @Sendable (String, String) -> Void, done: DispatchSemaphore) {
+            self.open = ids
+            self.completed = completed
+            self.abandoned = abandoned
+            self.done = done
+        }
     }
 
     /// Binds `bind` (e.g. `tcp://127.0.0.1:*`, `tcp://*:5555`, `ipc:///tmp/intone.sock`) and starts
@@ -96,8 +110,10 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                     abandoned: @escaping @Sendable (String, String) -> Void) throws(ClusterError) {
         if tasks.isEmpty { return }
         let done = DispatchSemaphore(value: 0)
+        let batch = Batch(ids: Set(tasks.map(\.id)), completed: completed, abandoned: abandoned, done: done)
         lock.withLock {
-            batch = Batch(completed: completed, abandoned: abandoned, done: done)
+            batches[ObjectIdentifier(batch)] = batch
+            for id in batch.open { batchOfTask[id] = batch }
             outbox += core.submit(tasks, blobs: blobs, now: now)
             wake()
         }
@@ -105,7 +121,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         while done.wait(timeout: .now() + 0.25) == .timedOut {
             if workerCount == 0 && Date().timeIntervalSince(begun) > waitForWorkers {
                 lock.withLock {
-                    batch = nil
+                    close(batch)
                     outbox += core.withdrawLocal()
                 }
                 throw ClusterError("no worker connected to \(endpoint) within \(Int(waitForWorkers)) s")
@@ -219,12 +235,15 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                 lastTick = now
                 for d in lock.withLock({ core.handle(.tick, now: now) }) { execute(d, socket) }
             }
-            let finishedBatch = lock.withLock { () -> Batch? in
-                guard let b = batch, core.isLocalWorkFinished else { return nil }
-                batch = nil
-                return b
+            // Withdrawn tasks are reported neither done nor abandoned: once no local task is open,
+            // every batch still waiting returns.
+            let finished = lock.withLock { () -> [Batch] in
+                guard !batches.isEmpty, core.isLocalWorkFinished else { return [] }
+                let all = Array(batches.values)
+                all.forEach(close)
+                return all
             }
-            finishedBatch?.done.signal()
+            for b in finished { b.done.signal() }
         }
         flushOutbox(socket)
         // The waking socket belongs to this thread's context: close it before the context goes.
@@ -233,6 +252,24 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             serviceContext = nil
         }
         stopped.signal()
+    }
+
+    /// Forgets a batch (call under `lock`).
+    private func close(_ batch: Batch) {
+        batches[ObjectIdentifier(batch)] = nil
+        for id in batch.open where batchOfTask[id] === batch { batchOfTask[id] = nil }
+        batch.open = []
+    }
+
+    /// Marks `task` of `batch` reported; the batch's `run` returns once all its tasks are.
+    private func settle(_ task: String, of batch: Batch) {
+        let finished = lock.withLock { () -> Bool in
+            guard batch.open.remove(task) != nil else { return false }
+            batchOfTask[task] = nil
+            if batch.open.isEmpty { batches[ObjectIdentifier(batch)] = nil; return true }
+            return false
+        }
+        if finished { batch.done.signal() }
     }
 
     private func flushOutbox(_ socket: ZMQSocket) {
@@ -258,8 +295,14 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         switch d {
         case .send(let to, let message):
             do { try socket.send([to] + message.frames()) } catch { log("cannot send to a peer: \(error)") }
-        case .completed(let task, let body, let blobs): lock.withLock { batch }?.completed(task, body, blobs)
-        case .abandoned(let task, let reason): lock.withLock { batch }?.abandoned(task, reason)
+        case .completed(let task, let body, let blobs):
+            guard let b = lock.withLock({ batchOfTask[task] }) else { return }
+            b.completed(task, body, blobs)
+            settle(task, of: b)
+        case .abandoned(let task, let reason):
+            guard let b = lock.withLock({ batchOfTask[task] }) else { return }
+            b.abandoned(task, reason)
+            settle(task, of: b)
         case .workerJoined(let name, let jobs): log("worker \(name) joined (\(jobs) job(s))")
         case .workerLost(let name, let requeued): log("worker \(name) lost; \(requeued) task(s) requeued")
         case .clientJoined(let name): log("client \(name) connected")

@@ -129,5 +129,5 @@ public struct ParameterError: Error, Equatable, Sendable, CustomStringConvertibl
         self.reason = reason
     }
 
-    public var description: String { "\(estimator).\(parameter): \(reason)" }
+    public var description: String { parameter.isEmpty ? "\(estimator): \(reason)" : "\(estimator).\(parameter): \(reason)" }
 }
