@@ -76,6 +76,17 @@ struct DeepSweepPhase {
         let state = PhaseState()
         let wake = DispatchSemaphore(value: 0)
         var done = 0
+        let began = Date()
+        func account() {
+            // Busy seconds: each unit's training time times the workers (or threads) it held.
+            let wall = Date().timeIntervalSince(began)
+            let capacity = Double(groups.map { max(1, $0.known.count) } ?? slots) * wall
+            let busy = state.busySeconds
+            if state.unitsRun > 0 {
+                log(String(format: "deep trials: %d rung(s) of %d candidate(s) trained in %.1f s; busy %.1f of %.1f core-seconds (%.0f %%)",
+                           state.unitsRun, candidates.count, wall, busy, capacity, capacity > 0 ? 100 * busy / capacity : 0))
+            }
+        }
         while true {
             let standings = ledger().standings()
             var runnable: [Unit] = []
@@ -86,11 +97,13 @@ struct DeepSweepPhase {
                     if !state.isRunning(u) { runnable.append(u) }
                 }
             }
-            if state.failure == nil && runnable.isEmpty && state.runningCount == 0 { return outcome(standings) }
+            if state.failure == nil && runnable.isEmpty && state.runningCount == 0 {
+                account()
+                return outcome(standings)
+            }
             if state.failure != nil && state.runningCount == 0 { throw state.failure! }
             // Promotions first (the highest rung), then candidates in spec order.
             runnable.sort { ($0.rung, -$0.candidate, -$0.fold) > ($1.rung, -$1.candidate, -$1.fold) }
-            var started = false
             for u in runnable where state.failure == nil {
                 var group: [GangWorker]?
                 if let groups {
@@ -104,7 +117,6 @@ struct DeepSweepPhase {
                     break
                 }
                 state.start(u)
-                started = true
                 let c = candidates[u.candidate]
                 let t = trial(c, fold: u.fold, rung: u.rung)
                 let epochs = rungs(c)[u.rung]
@@ -118,6 +130,7 @@ struct DeepSweepPhase {
                     do {
                         let r = try trainer.train(c, fold: u.fold, rung: u.rung, epochs: epochs, group: reserved)
                         journal.record(t, r)
+                        state.ran(seconds: r.fitSeconds * Double(reserved?.count ?? 1))
                     } catch let error as SweepError {
                         state.fail(error)
                     } catch {
@@ -125,7 +138,6 @@ struct DeepSweepPhase {
                     }
                 }
             }
-            _ = started
             // Wait for a unit to finish (or, with gang workers, for one to join).
             _ = wake.wait(timeout: .now() + (groups == nil ? 3600 : 1))
             let finishedNow = journal.count
@@ -165,11 +177,16 @@ final class PhaseState: @unchecked Sendable {
     private let lock = NSLock()
     private var running: Set<DeepSweepPhase.Unit> = []
     private var firstFailure: SweepError?
+    private var busy = 0.0
+    private var units = 0
 
     func isRunning(_ u: DeepSweepPhase.Unit) -> Bool { lock.withLock { running.contains(u) } }
     var runningCount: Int { lock.withLock { running.count } }
     var failure: SweepError? { lock.withLock { firstFailure } }
     func start(_ u: DeepSweepPhase.Unit) { lock.withLock { _ = running.insert(u) } }
     func finish(_ u: DeepSweepPhase.Unit) { lock.withLock { _ = running.remove(u) } }
+    func ran(seconds: Double) { lock.withLock { busy += seconds; units += 1 } }
+    var busySeconds: Double { lock.withLock { busy } }
+    var unitsRun: Int { lock.withLock { units } }
     func fail(_ e: SweepError) { lock.withLock { if firstFailure == nil { firstFailure = e } } }
 }

@@ -101,13 +101,22 @@ final class DeepTrialTrainer: @unchecked Sendable {
         let began = DispatchTime.now().uptimeNanoseconds
         let outcome: TrainingOutcome
         let predicted: [Int]
+        var trained: [Int] = []
         do {
-            outcome = try trainer.train()
+            outcome = try trainer.train(epochEnded: { trained.append($0.epoch) })
             predicted = try trainer.predict(outcome.network, sequences.validation)
         } catch {
             throw SweepError("\(c.network) \(Trial.canonicalJSON(c.parameters)) fold \(fold): \(error.reason)")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        if outcome.history.count > epochs {
+            // Only a change of the rungs (the pruning settings) leaves a checkpoint past a rung.
+            throw SweepError("\(folder) holds \(outcome.history.count) epochs, past this rung's \(epochs): the spec's pruning rungs changed "
+                             + "since it trained; use another --out")
+        }
+        if let first = trained.first, let last = trained.last {
+            log("\((folder as NSString).lastPathComponent): trained epochs \(first)-\(last) of \(c.config.epochs) (rung \(rung + 1), \(workersPerTrial) worker(s))")
+        }
         try? AtomicFile.write(Data(EpochRecord.csv(outcome.history).utf8), to: folder + "/history.csv")
         let report = ClassificationReport(truth: sequences.labels(sequences.validation), predicted: predicted, classCount: SequenceData.classes.count)
         let kept = outcome.history[max(0, min(outcome.history.count, outcome.bestEpoch) - 1)]
