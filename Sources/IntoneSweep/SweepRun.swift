@@ -120,6 +120,16 @@ public struct SweepRun: Sendable {
     }
 
     func candidateConfigurations() -> [Candidate] {
+        if spec.hasDistributions, case .random(let samples) = spec.search {
+            // Drawn with replacement: the same configuration drawn twice is one candidate.
+            var seen: Set<String> = []
+            var out: [Candidate] = []
+            for (g, p) in spec.sampledConfigurations(samples) {
+                let c = Candidate(estimator: spec.estimators[g].name, parameters: p, order: out.count)
+                if seen.insert("\(c.estimator) \(Trial.canonicalJSON(p))").inserted { out.append(c) }
+            }
+            return out
+        }
         var all: [Candidate] = []
         for grid in spec.estimators {
             for config in grid.configurations() { all.append(Candidate(estimator: grid.name, parameters: config, order: all.count)) }

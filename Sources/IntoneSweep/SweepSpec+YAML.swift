@@ -72,6 +72,11 @@ extension SweepSpec {
                         guard let params = gridNode.mapping else { throw fail(gridNode, "the grid of \(name) must map parameter names to values") }
                         for (pNode, vNode) in params {
                             guard let p = pNode.string else { throw fail(pNode, "parameter names must be strings") }
+                            if let m = vNode.mapping, m.count == 1, let kind = m.first?.key.string, ParameterDistribution.names.contains(kind) {
+                                grid.distributions[p] = try SweepSpec.distribution(kind, m.first!.value, file: file, parameter: "\(name).\(p)")
+                                grid.lines[p] = line(pNode)
+                                continue
+                            }
                             let values: [ParameterValue]
                             if let seq = vNode.sequence, !isTupleParameter(p) || seq.contains(where: { $0.sequence != nil }) {
                                 values = try seq.map { n throws(SweepSpecError) in try SweepSpec.value(of: n, file: file) }
@@ -103,9 +108,20 @@ extension SweepSpec {
         case "halving": spec.search = .halving(factor: factor)
         default: throw fail(searchNode, "search must be grid, random or halving")
         }
-        // Build every configuration once: unknown parameters and bad values fail here, with their line.
+        if spec.hasDistributions {
+            guard case .random = spec.search else {
+                let (grid, name) = spec.estimators.lazy.compactMap { g in g.distributions.keys.sorted().first.map { (g, $0) } }.first!
+                throw SweepSpecError(file: file, line: grid.lines[name], reason: "\(grid.name).\(name): a distribution needs search: random (with n_samples)")
+            }
+        }
+        // Build every configuration once (distributions at both ends of their range): unknown
+        // parameters and bad values fail here, with their line.
         for grid in spec.estimators {
-            for config in grid.configurations() {
+            var configurations = grid.configurations()
+            for (name, d) in grid.distributions.sorted(by: { $0.key < $1.key }) {
+                configurations = configurations.flatMap { c in d.extremes.map { c.merging([name: $0]) { _, new in new } } }
+            }
+            for config in configurations {
                 do {
                     if grid.isDeep { _ = try DeepCandidate(network: grid.name, parameters: config, order: 0) } else {
                         _ = try EstimatorCatalog.make(grid.name, parameters: config)
@@ -116,6 +132,23 @@ extension SweepSpec {
             }
         }
         return spec
+    }
+
+    /// `{loguniform: [low, high]}` and friends.
+    static func distribution(_ kind: String, _ node: Node, file: String, parameter: String) throws(SweepSpecError) -> ParameterDistribution {
+        let bad = SweepSpecError(file: file, line: line(node), reason: "\(parameter): \(kind) takes [low, high] with low < high"
+                                 + (kind == "loguniform" ? " and low > 0" : kind == "randint" ? " (whole numbers; high excluded)" : ""))
+        guard let seq = node.sequence, seq.count == 2 else { throw bad }
+        if kind == "randint" {
+            guard let lo = seq[0].int, let hi = seq[1].int, lo < hi else { throw bad }
+            return .randomInteger(low: lo, high: hi)
+        }
+        guard let lo = seq[0].float, let hi = seq[1].float, lo < hi, lo.isFinite, hi.isFinite else { throw bad }
+        if kind == "loguniform" {
+            guard lo > 0 else { throw bad }
+            return .logUniform(low: lo, high: hi)
+        }
+        return .uniform(low: lo, high: hi)
     }
 
     /// `hidden_layer_sizes: [64, 32]` is one tuple value, not a grid axis, unless it is a list of lists.

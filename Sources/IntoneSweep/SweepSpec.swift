@@ -38,6 +38,8 @@ public struct SweepSpec: Equatable, Sendable {
         public var axes: [(name: String, values: [ParameterValue])]
         /// Line of each parameter in the spec file (for messages).
         public var lines: [String: Int]
+        /// Parameters drawn at random (`search: random` only), by name.
+        public var distributions: [String: ParameterDistribution] = [:]
 
         /// A deep network (`cnn`, `cnn-lstm`, `default`: data/models' configs), trained epoch by
         /// epoch, rather than a classic estimator.
@@ -45,6 +47,7 @@ public struct SweepSpec: Equatable, Sendable {
 
         public static func == (a: EstimatorGrid, b: EstimatorGrid) -> Bool {
             a.name == b.name && a.axes.map(\.name) == b.axes.map(\.name) && a.axes.map(\.values) == b.axes.map(\.values)
+                && a.distributions == b.distributions
         }
 
         /// Every combination, the last axis varying fastest (scikit-learn's ParameterGrid order is
@@ -88,8 +91,11 @@ public struct SweepSpec: Equatable, Sendable {
     /// Whether any estimator is a deep network.
     public var hasDeepNetworks: Bool { estimators.contains(where: \.isDeep) }
 
-    /// Total candidate configurations over all estimators.
-    public var configurationCount: Int { estimators.reduce(0) { $0 + $1.configurations().count } }
+    /// Total candidate configurations over all estimators (with distributions: the samples drawn).
+    public var configurationCount: Int {
+        if hasDistributions, case .random(let n) = search { return n }
+        return estimators.reduce(0) { $0 + $1.configurations().count }
+    }
 }
 
 /// The score a sweep ranks candidates by.

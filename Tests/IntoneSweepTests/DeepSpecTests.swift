@@ -89,3 +89,64 @@ struct DeepSpecTests {
         }
     }
 }
+
+/// Parameters drawn from distributions (random search), as scikit-learn's ParameterSampler draws them.
+struct DistributionSpecTests {
+    static let text = """
+        seed: 3
+        search: random
+        n_samples: 12
+        estimators:
+          sgd:
+            alpha: {loguniform: [0.00001, 0.1]}
+            loss: [hinge, log_loss]
+          default:
+            learning_rate: {loguniform: [0.0001, 0.01]}
+            dropout: {uniform: [0.1, 0.5]}
+            filters: {randint: [8, 33]}
+        """
+
+    @Test func drawsAreSeededInRangeAndOfTheRightType() throws {
+        let spec = try SweepSpec.parse(Self.text)
+        #expect(spec.hasDistributions && spec.configurationCount == 12)
+        #expect(spec.estimators[1].distributions["filters"] == .randomInteger(low: 8, high: 33))
+        let again = try SweepSpec.parse(Self.text)
+        #expect(spec == again)
+        let other = try SweepSpec.parse(Self.text.replacingOccurrences(of: "seed: 3", with: "seed: 4"))
+        let draws = spec.sampledConfigurations(200)
+        #expect(draws.map(\.parameters) == again.sampledConfigurations(200).map(\.parameters))
+        #expect(draws.map(\.parameters) != other.sampledConfigurations(200).map(\.parameters))
+        #expect(Set(draws.map(\.grid)) == [0, 1])
+        for d in draws {
+            if d.grid == 0 {
+                guard case .double(let a)? = d.parameters["alpha"] else { Issue.record("alpha: \(d.parameters)"); continue }
+                #expect(a >= 0.00001 && a < 0.1)
+                #expect(d.parameters["loss"] == .string("hinge") || d.parameters["loss"] == .string("log_loss"))
+            } else {
+                guard case .int(let f)? = d.parameters["filters"], case .double(let p)? = d.parameters["dropout"],
+                      case .double(let lr)? = d.parameters["learning_rate"] else { Issue.record("\(d.parameters)"); continue }
+                #expect(f >= 8 && f <= 32 && p >= 0.1 && p < 0.5 && lr >= 0.0001 && lr < 0.01)
+            }
+        }
+        // Log-uniform: about as many draws in each decade.
+        let alphas = draws.compactMap { d -> Double? in if case .double(let a)? = d.parameters["alpha"] { return a } else { return nil } }
+        let lowDecades = alphas.filter { $0 < 0.001 }.count
+        #expect(lowDecades > alphas.count / 4 && lowDecades < alphas.count * 3 / 4)
+    }
+
+    @Test(arguments: [
+        ("estimators:\n  sgd:\n    alpha: {loguniform: [0.001, 0.1]}\n", 3, "sgd.alpha: a distribution needs search: random"),
+        ("search: random\nn_samples: 2\nestimators:\n  sgd:\n    alpha: {loguniform: [0, 0.1]}\n", 5, "loguniform takes [low, high] with low < high and low > 0"),
+        ("search: random\nn_samples: 2\nestimators:\n  default:\n    filters: {randint: [8, 8]}\n", 5, "randint takes [low, high]"),
+        ("search: random\nn_samples: 2\nestimators:\n  default:\n    dropout: {uniform: [0.5, 1.5]}\n", 5, "default.dropout: must be in"),
+    ])
+    func invalidDistributionsNameTheLineAndReason(_ text: String, _ line: Int, _ reason: String) {
+        do {
+            _ = try SweepSpec.parse(text, file: "d.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+}
