@@ -1,5 +1,6 @@
 import Foundation
 import IntoneCorpus
+import IntoneEngine
 import IntoneFormats
 import IntoneLearning
 import IntoneModels
@@ -40,6 +41,15 @@ extension SweepRun {
             }
         }
         guard !scored.isEmpty else { throw SweepError("no configuration finished every fold") }
+        // Each network's best, retrained side by side before the ranking below uses them.
+        var deepBests: [DeepCandidate] = []
+        for grid in spec.estimators where grid.isDeep {
+            let mine = scored.filter { $0.candidate.estimator == grid.name }
+            if let best = mine.max(by: { $0.cv.mean != $1.cv.mean ? $0.cv.mean < $1.cv.mean : $0.candidate.order > $1.candidate.order }), let d = best.deep {
+                deepBests.append(d)
+            }
+        }
+        let deepRefits = try refitDeep(deepBests)
         var estimators: [String: BestArtifact.EstimatorResult] = [:]
         var winner: Scored?
         var winnerTest: ClassificationReport?
@@ -52,7 +62,7 @@ extension SweepRun {
             if let d = best.deep {
                 // The network's best: trained as `intone train` trains it (the store's train split, its
                 // validation split for the kept epoch) and scored on the test speakers.
-                let refit = try refitDeep(d, store: store)
+                guard let refit = deepRefits[d.network] else { throw SweepError("refitting \(d.network): no result") }
                 var result = BestArtifact.EstimatorResult(estimator: d.network, params: d.parameters, cv: best.cv, trainAccuracy: best.train,
                                                           validationAccuracy: best.validation, candidates: count,
                                                           test: refit.metrics.test.map(BestArtifact.TestScore.init))
@@ -126,20 +136,62 @@ extension SweepRun {
         return artifact
     }
 
-    /// Trains a deep network's best configuration as `intone train` would (in RUN/refit/NETWORK,
-    /// resumable) on the same placement, with the same workers per trial.
-    func refitDeep(_ c: DeepCandidate, store: FeatureStore) throws(SweepError) -> (metrics: TrainingRun.Metrics, folder: String) {
+    /// Trains each deep network's best configuration as `intone train` would (in RUN/refit/NETWORK,
+    /// resumable), side by side: on threads here, or each on its own group of workers, with the
+    /// same workers per trial.
+    func refitDeep(_ bests: [DeepCandidate]) throws(SweepError) -> [String: (metrics: TrainingRun.Metrics, folder: String)] {
+        let outcomes = ResultSlots<Result<TrainingRun.Metrics, SweepError>>(count: bests.count)
+        let distributed = !placement.traits.inProcess
+        let groups = distributed ? WorkerGroups(placement: placement) : nil
+        let slots = DispatchSemaphore(value: max(1, distributed ? 1 : jobs))
+        let finished = DispatchGroup()
+        for (i, c) in bests.enumerated() {
+            finished.enter()
+            Thread.detachNewThread { [self] in
+                defer { finished.leave() }
+                // A group of free workers (the other refits hold theirs), or, with no gang workers, a turn.
+                var group: [GangWorker]?
+                while let groups, !groups.known.isEmpty, group == nil {
+                    group = groups.reserve(spec.workersPerTrial)
+                    if group == nil { Thread.sleep(forTimeInterval: 0.05) }
+                }
+                if group == nil { slots.wait() }
+                defer { if let group { groups?.release(group) } else { slots.signal() } }
+                outcomes.set(i, refitDeep(c, group: group))
+            }
+        }
+        finished.wait()
+        var out: [String: (metrics: TrainingRun.Metrics, folder: String)] = [:]
+        for (i, c) in bests.enumerated() {
+            switch outcomes.get(i) ?? .failure(SweepError("refitting \(c.network): no result")) {
+            case .success(let m): out[c.network] = (m, runDirectory + "/refit/" + c.network)
+            case .failure(let e): throw e
+            }
+        }
+        return out
+    }
+
+    func refitDeep(_ c: DeepCandidate, group: [GangWorker]?) -> Result<TrainingRun.Metrics, SweepError> {
         let folder = runDirectory + "/refit/" + c.network
         var run = TrainingRun(config: c.config, configText: c.configText, storePath: storePath, runDirectory: folder)
         run.augmented = c.augmented
         run.shards = spec.workersPerTrial
         if !placement.traits.inProcess {
             run.computer = PlacedGradientComputer(placement: placement)
-            let ring = RingEpochRunner(placement: placement, waitForWorkers: waitForWorkers, stepTimeout: stepTimeout, log: { [log] in log("refit \(c.network): \($0)") })
-            ring.expectedWorkers = spec.workersPerTrial
+            let ringPlacement: any Placement
+            if let group {
+                let g = GroupPlacement(base: placement)
+                g.assign(group)
+                ringPlacement = g
+            } else {
+                ringPlacement = placement
+            }
+            let ring = RingEpochRunner(placement: ringPlacement, waitForWorkers: waitForWorkers, stepTimeout: stepTimeout,
+                                       log: { [log] in log("refit \(c.network): \($0)") })
+            ring.expectedWorkers = group?.count ?? spec.workersPerTrial
             run.replicas = ring
         }
-        do throws(TrainingError) { return (try run.run(), folder) } catch { throw SweepError("refitting \(c.network): \(error.reason)") }
+        do throws(TrainingError) { return .success(try run.run()) } catch { return .failure(SweepError("refitting \(c.network): \(error.reason)")) }
     }
 
     func deepSummary(_ phase: DeepSweepPhase, _ outcome: DeepSweepPhase.Outcome) -> BestArtifact.DeepSummary {
