@@ -149,6 +149,34 @@ struct DeepSweepTests {
         #expect(Self.bytes(f.dir.file("cluster/best.json")) == Self.bytes(f.whole + "/best.json"))
     }
 
+    /// A job sent to a running `intone coordinator` with `--cluster`: kill -9 of the coordinator while
+    /// rings train, restarted on the same endpoint; the workers and the job reconnect, the broken
+    /// epochs are rolled back, and best.json is the one of a run in one process.
+    @Test func theCoordinatorKilledMidTrialChangesNothing() throws {
+        let f = Self.fixture
+        let endpoint = "ipc://" + f.dir.file("service.sock")
+        let service = ["coordinator", "--bind", endpoint, "--run", f.dir.file("service"), "--quiet"]
+        var coordinator = try IntoneProcess.start(service)
+        let workers = try (1...2).map { i in
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "s\(i)", "--ring-bind", "tcp://127.0.0.1:*", "--quiet"])
+        }
+        let run = f.dir.file("through-service")
+        let log = f.dir.file("through-service.log")
+        let job = try IntoneProcess.start(["sweep", "--spec", f.spec, "--store", SharedCorpus.store, "--out", run, "--cluster", endpoint,
+                                           "--wait-for-workers", "60", "--step-timeout", "3"], log: log)
+        var all = [coordinator, job] + workers
+        defer { for p in all where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        #expect(Self.waitUntil(120) { Self.deepRows(run).count >= 3 || !job.isRunning })
+        kill(coordinator.processIdentifier, SIGKILL)
+        coordinator.waitUntilExit()
+        #expect(job.isRunning, "the sweep finished before the coordinator was killed")
+        coordinator = try IntoneProcess.start(service)
+        all.append(coordinator)
+        #expect(Self.waitUntil(300) { !job.isRunning }, "the sweep did not finish")
+        #expect(job.terminationStatus == 0, "\(Self.text(log))")
+        #expect(Self.bytes(run + "/best.json") == Self.bytes(f.whole + "/best.json"))
+    }
+
     /// kill -9 of the job (which runs the coordinator of its local workers) mid-sweep; the resumed
     /// sweep trains no epoch a checkpoint already held, makes the same promotions and ends the same.
     @Test func aKilledDeepSweepResumesWithoutRetrainingAnEpoch() throws {
