@@ -38,6 +38,11 @@ struct CorpusSynthCommand: ParsableCommand {
     @Option(name: .customLong("calls-rate"), help: "Sample rate of the test calls (8000: telephone band, mu-law; others: 16-bit PCM).")
     var callsRate: Int = 8000
 
+    @Option(name: .customLong("calls-encoding"), help: "Encoding of 8 kHz test calls: mulaw (the default) or alaw (G.711 as European networks store it).")
+    var callsEncoding: CallEncoding = .mulaw
+
+    enum CallEncoding: String, ExpressibleByArgument, CaseIterable { case mulaw, alaw }
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -57,7 +62,8 @@ struct CorpusSynthCommand: ParsableCommand {
         if calls > 0 {
             do {
                 let folder = URL(fileURLWithPath: out).standardizedFileURL.path + "-calls"
-                let r = try SyntheticCalls.make(from: out, into: folder, count: calls, seed: seed, sampleRate: callsRate)
+                let r = try SyntheticCalls.make(from: out, into: folder, count: calls, seed: seed, sampleRate: callsRate,
+                                                aLaw: callsEncoding == .alaw)
                 print(String(format: "synth: wrote %d calls (%d utterances, %.1f min) and truth.csv into %@", r.calls, r.utterances, r.seconds / 60, folder))
             } catch {
                 throw CommandFailure(error.description)

@@ -21,6 +21,7 @@ struct ExtractCommand: ParsableCommand {
         Examples:
           intone extract --data data/generated/small --out runs/store
           intone extract --data ~/corpora/Crema --data ~/corpora/Tess --out store --augment --jobs 2
+          intone extract --data ~/corpora/Crema --out phone-store --channel telephone
           intone extract --data data/generated/small --out runs/store --local-workers 2
           intone extract --data ~/corpora/Crema --out store --cluster tcp://10.0.0.1:5555 --key keys/me.key --coordinator-key keys/coordinator.pub
         """
@@ -34,6 +35,11 @@ struct ExtractCommand: ParsableCommand {
 
     @Flag(help: "Add augmented copies of training examples (noise 15-30 dB SNR, shift ±10%, stretch 0.8-1.2, pitch ±2-4 semitones), seeded.")
     var augment = false
+
+    @Option(help: "The channel the models will hear: studio (the default: the recordings as they are) or telephone (also a G.711 mu-law and an A-law copy of each training example through the 300-3,400 Hz band with line noise at 15-35 dB SNR, seeded), for models that score phone calls.")
+    var channel: Channel = .studio
+
+    enum Channel: String, ExpressibleByArgument, CaseIterable { case studio, telephone }
 
     @Option(help: "Files processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -69,6 +75,16 @@ struct ExtractCommand: ParsableCommand {
         if offset < 0 { throw ValidationError("--offset must not be negative.") }
     }
 
+    /// The copies `--augment` and `--channel` ask for, if any.
+    var augmentationPolicy: AugmentationPolicy? {
+        switch (augment, channel) {
+        case (false, .studio): return nil
+        case (true, .studio): return .standard
+        case (false, .telephone): return .telephone
+        case (true, .telephone): return AugmentationPolicy.standard.withTelephoneCopies
+        }
+    }
+
     func run() throws {
         let logger = logging.makeLogger("intone.extract")
         let (catalogue, _) = CatalogueScanner.scan(data, foldCalm: !noCalmFold)
@@ -81,7 +97,7 @@ struct ExtractCommand: ParsableCommand {
         let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
         defer { chosen.stop() }
         let job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed,
-                                       augmentation: augment ? .standard : nil, placement: chosen.placement)
+                                       augmentation: augmentationPolicy, placement: chosen.placement)
         let progress = ProgressBar(total: 0, label: "extract", enabled: logging.showsProgress)
         let started = Date()
         let summary: FeatureExtractionJob.Summary

@@ -15,8 +15,10 @@ extension Augmentation {
     ///   filled with zeros; same length.
     /// - `stretch`: `timeStretch` (librosa's `time_stretch`, n_fft 2048, hop 512); `round(n / rate)` samples.
     /// - `pitch`: `pitchShift` (librosa's `pitch_shift`, soxr HQ); same length.
+    /// - `mulaw`, `alaw`: `TelephoneChannel` (8 kHz, 300-3,400 Hz, line noise from the stream, G.711);
+    ///   same length.
     ///
-    /// Only `noise` draws random numbers; every kind is a pure function of its inputs, so the same
+    /// Only `noise`, `mulaw` and `alaw` draw random numbers; every kind is a pure function of its inputs, so the same
     /// (samples, augmentation, seed, stream) gives the same bytes on every run and machine. An empty
     /// signal gives an empty signal.
     ///
@@ -47,6 +49,10 @@ extension Augmentation {
             }
         case .pitch:
             return try pitchShift(samples, sampleRate: sampleRate, semitones: value)
+        case .mulaw, .alaw:
+            var random = SeededRandom(seed: seed, stream: stream)
+            return try TelephoneChannel.apply(samples, sampleRate: sampleRate, law: kind == .mulaw ? .mulaw : .alaw, snrDB: value,
+                                              random: &random, label: id)
         }
     }
 }

@@ -8,6 +8,8 @@
 /// | `.shift(fraction: 0.1)` | `shift+0.10` | content moved 10 % of the length later, zero-filled |
 /// | `.stretch(rate: 0.9)` | `stretch0.90` | played at 0.9× speed, same pitch (longer by 1/0.9) |
 /// | `.pitch(semitones: 2)` | `pitch+2` | two semitones higher, same length |
+/// | `.mulaw(snrDB: 25)` | `mulaw-snr25` | through a telephone channel (8 kHz, 300-3,400 Hz, line noise at 25 dB, G.711 mu-law) |
+/// | `.alaw(snrDB: 25)` | `alaw-snr25` | the same with G.711 A-law |
 ///
 /// Values are kept at the resolution the id shows — 0.1 dB of SNR, 0.01 of the length for shifts,
 /// 0.01 of rate, 0.1 semitone — so an augmentation *is* its id: two with the same id are equal and
@@ -25,6 +27,9 @@ public struct Augmentation: Hashable, Sendable {
         case stretch
         /// Pitch shift at constant length; `value` is in semitones, positive = higher.
         case pitch
+        /// A telephone channel with mu-law / A-law companding (`TelephoneChannel`); `value` is the
+        /// line noise's signal-to-noise ratio in dB.
+        case mulaw, alaw
     }
 
     /// What it does.
@@ -55,6 +60,12 @@ public struct Augmentation: Hashable, Sendable {
     /// Raises (positive) or lowers the pitch by `semitones` (rounded to 0.1) keeping the length.
     public static func pitch(semitones: Double) -> Augmentation { Augmentation(kind: .pitch, value: semitones, resolution: 10) }
 
+    /// Through a telephone channel with G.711 mu-law, line noise at `snrDB` (rounded to 0.1 dB).
+    public static func mulaw(snrDB: Double) -> Augmentation { Augmentation(kind: .mulaw, value: snrDB, resolution: 10) }
+
+    /// Through a telephone channel with G.711 A-law, line noise at `snrDB` (rounded to 0.1 dB).
+    public static func alaw(snrDB: Double) -> Augmentation { Augmentation(kind: .alaw, value: snrDB, resolution: 10) }
+
     /// Allowed range of `value` for each kind.
     ///
     /// Stretch and pitch are bounded to keep one recording's work and memory sane (a rate of 0.01
@@ -62,7 +73,7 @@ public struct Augmentation: Hashable, Sendable {
     public static func allowedRange(of kind: Kind) -> ClosedRange<Double> {
         switch kind {
         case .none: return 0...0
-        case .noise: return -50...150
+        case .noise, .mulaw, .alaw: return -50...150
         case .shift: return -1...1
         case .stretch: return 0.1...10
         case .pitch: return -24...24
@@ -78,6 +89,8 @@ public struct Augmentation: Hashable, Sendable {
         case .shift: return "shift" + formatDecimal(value, digits: 2, signed: true, trimmed: false)
         case .stretch: return "stretch" + formatDecimal(value, digits: 2, signed: false, trimmed: false)
         case .pitch: return "pitch" + formatDecimal(value, digits: 1, signed: true, trimmed: true)
+        case .mulaw: return "mulaw-snr" + formatDecimal(value, digits: 1, signed: false, trimmed: true)
+        case .alaw: return "alaw-snr" + formatDecimal(value, digits: 1, signed: false, trimmed: true)
         }
     }
 
@@ -93,6 +106,7 @@ public struct Augmentation: Hashable, Sendable {
         case .shift: what = "shift (fraction of the length)"
         case .stretch: what = "time-stretch rate"
         case .pitch: what = "pitch shift (semitones)"
+        case .mulaw, .alaw: what = "line signal-to-noise ratio (dB)"
         }
         if kind == .stretch && !(value > 0) {
             throw AugmentationError(augmentation: id, reason: "\(what) must be a positive number (got \(value))")
@@ -115,9 +129,10 @@ public struct Augmentation: Hashable, Sendable {
         let makers: [(prefix: String, make: (Double) -> Augmentation)] = [
             ("noise-snr", Augmentation.noise(snrDB:)), ("shift", Augmentation.shift(fraction:)),
             ("stretch", Augmentation.stretch(rate:)), ("pitch", Augmentation.pitch(semitones:)),
+            ("mulaw-snr", Augmentation.mulaw(snrDB:)), ("alaw-snr", Augmentation.alaw(snrDB:)),
         ]
         guard let (prefix, make) = makers.first(where: { id.hasPrefix($0.prefix) }) else {
-            throw AugmentationError(augmentation: id, reason: "unknown augmentation (expected none, noise-snr<dB>, shift<±fraction>, stretch<rate> or pitch<±semitones>)")
+            throw AugmentationError(augmentation: id, reason: "unknown augmentation (expected none, noise-snr<dB>, shift<±fraction>, stretch<rate>, pitch<±semitones>, mulaw-snr<dB> or alaw-snr<dB>)")
         }
         let number = id.dropFirst(prefix.count)
         guard let value = parseDecimal(number) else {

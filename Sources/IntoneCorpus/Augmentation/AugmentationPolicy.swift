@@ -23,12 +23,16 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
     /// Size of the pitch shift in semitones, drawn uniformly, up or down with equal chance
     /// (default 2...4, i.e. ±2–4 semitones); `nil` for none.
     public var pitchSemitones: ClosedRange<Double>?
+    /// Line SNR in dB of the telephone copies (one mu-law, one A-law), drawn uniformly; `nil` (the
+    /// default) for none. `.telephone` turns them on.
+    public var telephoneSNR: ClosedRange<Double>?
     /// Chance that each enabled kind is applied to a given example (default 1: always).
     public var probability: Double
 
     public init(noiseSNR: ClosedRange<Double>? = 15...30, shiftFraction: ClosedRange<Double>? = -0.1...0.1,
                 stretchRate: ClosedRange<Double>? = 0.8...1.2, pitchSemitones: ClosedRange<Double>? = 2...4,
-                probability: Double = 1) {
+                telephoneSNR: ClosedRange<Double>? = nil, probability: Double = 1) {
+        self.telephoneSNR = telephoneSNR
         self.noiseSNR = noiseSNR
         self.shiftFraction = shiftFraction
         self.stretchRate = stretchRate
@@ -38,6 +42,17 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
 
     /// Noise 15–30 dB, shift ±10 %, stretch 0.8–1.2, pitch ±2–4 semitones, all four on every example.
     public static let standard = AugmentationPolicy()
+
+    /// Two telephone copies of every training example (G.711 mu-law and A-law through the 300-3,400 Hz
+    /// band, line noise at 15-35 dB SNR) and nothing else: `intone extract --channel telephone`.
+    public static let telephone = AugmentationPolicy(noiseSNR: nil, shiftFraction: nil, stretchRate: nil, pitchSemitones: nil, telephoneSNR: 15...35)
+
+    /// This policy with the telephone copies of `.telephone` added.
+    public var withTelephoneCopies: AugmentationPolicy {
+        var p = self
+        p.telephoneSNR = AugmentationPolicy.telephone.telephoneSNR
+        return p
+    }
 
     /// No augmented copies.
     public static let off = AugmentationPolicy(noiseSNR: nil, shiftFraction: nil, stretchRate: nil, pitchSemitones: nil)
@@ -51,6 +66,7 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
         let checks: [(ClosedRange<Double>?, (Double) -> Augmentation)] = [
             (noiseSNR, Augmentation.noise(snrDB:)), (shiftFraction, Augmentation.shift(fraction:)),
             (stretchRate, Augmentation.stretch(rate:)), (pitchSemitones, Augmentation.pitch(semitones:)),
+            (telephoneSNR, Augmentation.mulaw(snrDB:)),
         ]
         for case let (range?, make) in checks {
             try make(range.lowerBound).validate()
@@ -62,7 +78,7 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
     }
 
     /// The augmented copies to make of training example `exampleID` (its content hash, say) under run
-    /// `seed`, in the order noise, shift, stretch, pitch. The original is not included.
+    /// `seed`, in the order noise, shift, stretch, pitch, mu-law, A-law. The original is not included.
     ///
     /// Amounts are drawn uniformly from the ranges and rounded to the ids' resolution. A draw that
     /// rounds to no change at all (`shift+0.00`, `stretch1.00`) is left out rather than stored twice.
@@ -81,6 +97,8 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
         draw(.shift, shiftFraction) { v, _ in .shift(fraction: v) }
         draw(.stretch, stretchRate) { v, _ in .stretch(rate: v) }
         draw(.pitch, pitchSemitones) { v, random in .pitch(semitones: random.uniform() < 0.5 ? -v : v) }
+        draw(.mulaw, telephoneSNR) { v, _ in .mulaw(snrDB: v) }
+        draw(.alaw, telephoneSNR) { v, _ in .alaw(snrDB: v) }
         return out
     }
 }
@@ -93,7 +111,7 @@ extension Augmentation {
         case .none: return true
         case .shift, .pitch: return value == 0
         case .stretch: return value == 1
-        case .noise: return false
+        case .noise, .mulaw, .alaw: return false
         }
     }
 

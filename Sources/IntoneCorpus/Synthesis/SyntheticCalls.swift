@@ -5,8 +5,8 @@ import IntoneRandom
 
 /// Test calls for scoring: labelled utterances of the held-out (test-split) speakers of a corpus,
 /// joined with silences between them, as 8 kHz mu-law telephone recordings, with the ground truth
-/// (`truth.csv`: file, start, end, label) of each utterance. At 8 kHz the calls are mu-law WAV, at
-/// other rates 16-bit PCM.
+/// (`truth.csv`: file, start, end, label) of each utterance. At 8 kHz the calls are mu-law WAV (A-law
+/// with `aLaw`), at other rates 16-bit PCM.
 public enum SyntheticCalls {
     /// What was written.
     public struct Report: Sendable, Equatable {
@@ -17,7 +17,7 @@ public enum SyntheticCalls {
 
     /// Writes `count` calls of `utterancesPerCall` utterances each into `folder`.
     public static func make(from corpus: String, into folder: String, count: Int, utterancesPerCall: Int = 12, seed: UInt64 = 0,
-                            sampleRate: Int = 8000) throws(AudioError) -> Report {
+                            sampleRate: Int = 8000, aLaw: Bool = false) throws(AudioError) -> Report {
         let (catalogue, _) = CatalogueScanner.scan([corpus])
         let splits = DataSplitter.assign(catalogue.recordings, seed: 0)
         let pool = catalogue.recordings.indices.filter { splits[$0] == .test }.map { catalogue.recordings[$0] }
@@ -42,7 +42,7 @@ public enum SyntheticCalls {
                 utterances += 1
                 silence(random.uniform(0.5, 2.0))
             }
-            try AudioWriter.write(AudioSignal(samples: samples, sampleRate: sampleRate), to: folder + "/" + name, as: sampleRate == 8000 ? .wavULaw : .wavPCM16)
+            try AudioWriter.write(AudioSignal(samples: samples, sampleRate: sampleRate), to: folder + "/" + name, as: sampleRate == 8000 ? (aLaw ? .wavALaw : .wavULaw) : .wavPCM16)
             total += Double(samples.count) / Double(sampleRate)
         }
         do {
