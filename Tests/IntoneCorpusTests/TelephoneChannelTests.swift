@@ -92,7 +92,7 @@ struct TelephoneChannelTests {
         // The standard copies are drawn as before; the telephone ones come after.
         #expect(Array(both.prefix(both.count - 2)) == AugmentationPolicy.standard.augmentations(seed: 3, exampleID: "abc"))
         try AugmentationPolicy.telephone.validate()
-        // The standard policy encodes as before (no telephone key): stores made before keep their parameters.
+        // The standard policy encodes as before (no telephone key).
         let json = String(decoding: try JSONEncoder().encode(AugmentationPolicy.standard), as: UTF8.self)
         #expect(!json.contains("telephone"))
     }
