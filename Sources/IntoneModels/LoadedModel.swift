@@ -29,19 +29,37 @@ public struct LoadedModel: Sendable {
     /// The classic model's scaler.
     public var scaler: StandardScaler? { if case .classic(_, let s) = predictor { return s } else { return nil } }
 
-    /// Class probabilities for feature matrices (coefficients × frames), one row per matrix.
+    /// Whether the model wants its windows standardised per call (`FeatureNormalization.perSpeaker`).
+    public var normalizesPerCall: Bool { features.normalization == .perSpeaker && classifier != nil }
+
+    /// A classic model's feature vectors for `matrices` (its summary), before any normalisation.
+    public func summaries(_ matrices: [FeatureMatrix]) -> [[Float]] {
+        guard case .classic = predictor, let summary = FeatureSummary(rawValue: features.summary) else { return [] }
+        return matrices.map { summary.summarise($0) }
+    }
+
+    /// Class probabilities of a classic model for vectors already summarised and, for a per-speaker
+    /// model, standardised as one group (`rows` from `summaries`, all of one call or one speaker).
+    public func probabilities(summaries rows: [[Float]]) -> [[Double]] {
+        guard case .classic(let classifier, let scaler) = predictor, let width = rows.first?.count else { return [] }
+        var values = rows.flatMap { $0 }
+        if features.normalization == .perSpeaker {
+            FeatureNormalization.standardize(&values, width: width, groups: [String](repeating: "", count: rows.count))
+        }
+        let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: values))
+        let p = classifier.probabilities(x)
+        let k = classifier.classCount
+        return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+    }
+
+    /// Class probabilities for feature matrices (coefficients × frames), one row per matrix. A
+    /// per-speaker model standardises them as one group.
     public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
         switch predictor {
         case .deep(let network):
             return network.probabilities(matrices)
-        case .classic(let classifier, let scaler):
-            guard let summary = FeatureSummary(rawValue: features.summary) else { return [] }
-            let rows = matrices.map { summary.summarise($0) }
-            guard let width = rows.first?.count else { return [] }
-            let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }))
-            let p = classifier.probabilities(x)
-            let k = classifier.classCount
-            return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+        case .classic:
+            return probabilities(summaries: summaries(matrices))
         }
     }
 }

@@ -14,10 +14,14 @@ public enum ModelArchive {
         public var store: FeatureStoreParameters
         /// How the matrix becomes a vector: `mean` or `mean_std`.
         public var summary: String
+        /// `per_speaker`: the vectors were standardised per speaker and channel in training, so
+        /// scoring standardises each call's windows together (absent: none).
+        public var normalization: FeatureNormalization?
 
-        public init(store: FeatureStoreParameters, summary: String) {
+        public init(store: FeatureStoreParameters, summary: String, normalization: FeatureNormalization? = nil) {
             self.store = store
             self.summary = summary
+            self.normalization = normalization == FeatureNormalization.none ? nil : normalization
         }
     }
 

@@ -31,6 +31,10 @@ public struct ChunkResult: Codable, Equatable, Sendable {
     /// Speech frames and all frames (20 ms each) in the chunk's hop slices.
     public var speechFrames: Int
     public var frames: Int
+    /// For a model that standardises each call's windows together (`LoadedModel.normalizesPerCall`):
+    /// the windows' feature vectors, in window order; the windows then have no label or
+    /// probabilities yet (the job gives them once it holds the whole call, `CallScorer.label`).
+    public var summaries: [[Float]]? = nil
 }
 
 /// A call-scoring failure, in words for errors.csv.
@@ -145,18 +149,45 @@ public struct CallScorer: Sendable {
         } catch {
             throw ScoringError(file: file, reason: "chunk \(chunk): \(error.description)")
         }
+        if model.normalizesPerCall {
+            let summaries = model.summaries(matrices)
+            let windows = kept.map { k -> WindowScore in
+                let r = plan.window(k)
+                return WindowScore(index: k, start: Double(r.lowerBound) / Double(plan.modelRate), end: Double(r.upperBound) / Double(plan.modelRate),
+                                   label: "", probabilities: [])
+            }
+            return ChunkResult(chunk: chunk, windows: windows, speechFrames: speech, frames: total, summaries: summaries)
+        }
         let probabilities = matrices.isEmpty ? [] : model.probabilities(matrices)
         guard probabilities.count == matrices.count else {
             throw ScoringError(file: file, reason: "the model gave no probabilities (summary \(model.features.summary) unknown?)")
         }
         var windows: [WindowScore] = []
         for (i, k) in kept.enumerated() {
-            let p = probabilities[i]
-            let best = p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) } ?? 0
             let r = plan.window(k)
             windows.append(WindowScore(index: k, start: Double(r.lowerBound) / Double(plan.modelRate), end: Double(r.upperBound) / Double(plan.modelRate),
-                                       label: model.classes[best], probabilities: p))
+                                       label: Self.label(probabilities[i], classes: model.classes), probabilities: probabilities[i]))
         }
         return ChunkResult(chunk: chunk, windows: windows, speechFrames: speech, frames: total)
+    }
+
+    /// The most probable class (ties: the earlier class).
+    static func label(_ p: [Double], classes: [String]) -> String {
+        classes[p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) } ?? 0]
+    }
+
+    /// The windows of one call (one channel) from its chunks in order: as scored, or, for a model
+    /// that standardises each call's windows together, labelled now from all of the call's vectors.
+    public func windows(of chunks: [ChunkResult]) -> [WindowScore] {
+        var windows = chunks.flatMap(\.windows)
+        guard model.normalizesPerCall else { return windows }
+        let summaries = chunks.flatMap { $0.summaries ?? [] }
+        guard summaries.count == windows.count, !summaries.isEmpty else { return windows }
+        let probabilities = model.probabilities(summaries: summaries)
+        for i in windows.indices {
+            windows[i].probabilities = probabilities[i]
+            windows[i].label = Self.label(probabilities[i], classes: model.classes)
+        }
+        return windows
     }
 }

@@ -140,7 +140,7 @@ public struct ScoringJob: Sendable {
                     let speechFrames = chunks.reduce(0) { $0 + $1.speechFrames }
                     return CallResult(file: files[i], channel: Self.channelName(s), duration: plan.durationSeconds,
                                       speech: parameters.vad ? Double(speechFrames) * ScoringParameters.vadFrameSeconds : plan.durationSeconds,
-                                      windows: chunks.flatMap(\.windows))
+                                      windows: scorer.windows(of: chunks))
                 }
                 do {
                     try AtomicFile.write(Data(CanonicalJSON.encode(calls)), to: resultPath(keys[i]))

@@ -1,6 +1,7 @@
 import IntoneCorpus
 import IntoneFeatures
 import IntoneLearning
+import IntoneModels
 
 /// The vectors a sweep learns from, read from a feature store.
 ///
@@ -30,29 +31,39 @@ public struct SweepData: Sendable {
         self.developmentRows = developmentRows
     }
 
-    /// Reads `store` and summarises each features matrix as `summary` says.
-    public init(store: FeatureStore, summary: SweepSpec.FeatureSummary) throws(FeatureStoreError) {
+    /// Reads `store` and summarises each features matrix as `summary` says; with `.perSpeaker`,
+    /// standardises the vectors within each (speaker, channel) group: a speaker's original clips
+    /// form one group, its copies of each augmentation kind (the telephone copies, say) another.
+    public init(store: FeatureStore, summary: SweepSpec.FeatureSummary, normalization: FeatureNormalization = .none) throws(FeatureStoreError) {
         var devRows: [[Float]] = [], devLabels: [Int] = [], devGroups: [String] = [], devAug: [Bool] = []
         var testRows: [[Float]] = [], testLabels: [Int] = [], testGroups: [String] = []
         var devStoreRows: [FeatureStoreRow] = []
+        var devChannels: [String] = [], testChannels: [String] = []
+        func channel(_ row: FeatureStoreRow) -> String {
+            "\(row.speakerKey)|\((try? Augmentation(id: row.augmentation).kind.rawValue) ?? row.augmentation)"
+        }
         for row in store.rows {
             let m = try store.features(of: row)
             let v = summary.summarise(m)
             if row.split == .test {
                 if row.augmentation != "none" { continue }
-                testRows.append(v); testLabels.append(row.label.index); testGroups.append(row.speakerKey)
+                testRows.append(v); testLabels.append(row.label.index); testGroups.append(row.speakerKey); testChannels.append(channel(row))
             } else {
                 devRows.append(v); devLabels.append(row.label.index); devGroups.append(row.speakerKey)
                 devAug.append(row.augmentation != "none")
+                devChannels.append(channel(row))
                 devStoreRows.append(row)
             }
         }
         guard !devRows.isEmpty else { throw FeatureStoreError(store: store.path, reason: "no training or validation rows to sweep over") }
         let width = devRows[0].count
-        func matrix(_ rows: [[Float]]) -> Matrix { Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 }) }
-        development = Dataset(features: matrix(devRows), labels: devLabels, classCount: Emotion.allCases.count, groups: devGroups)
+        func matrix(_ rows: [[Float]], _ channels: [String]) -> Matrix {
+            let m = Matrix(rows: rows.count, columns: width, values: rows.flatMap { $0 })
+            return normalization == .perSpeaker ? FeatureNormalization.standardize(m, groups: channels) : m
+        }
+        development = Dataset(features: matrix(devRows, devChannels), labels: devLabels, classCount: Emotion.allCases.count, groups: devGroups)
         augmented = devAug
-        test = Dataset(features: matrix(testRows), labels: testLabels, classCount: Emotion.allCases.count, groups: testGroups)
+        test = Dataset(features: matrix(testRows, testChannels), labels: testLabels, classCount: Emotion.allCases.count, groups: testGroups)
         storeParameters = store.parameters
         developmentRows = devStoreRows
     }

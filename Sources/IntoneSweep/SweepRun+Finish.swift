@@ -97,7 +97,7 @@ extension SweepRun {
             do {
                 try ModelArchive.save(final.model, scaler: final.scaler, estimator: winner.candidate.estimator,
                                       parameters: winner.candidate.parameters, classes: classes,
-                                      features: .init(store: store.parameters, summary: spec.features.rawValue),
+                                      features: .init(store: store.parameters, summary: spec.features.rawValue, normalization: spec.normalization),
                                       to: modelFolder)
             } catch {
                 throw SweepError("saving the model: \(error)")

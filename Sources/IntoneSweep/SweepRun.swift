@@ -42,7 +42,7 @@ public struct SweepRun: Sendable {
         let storeHash = hashStore()
         try prepareRunDirectory(storeHash: storeHash)
         let data: SweepData
-        do { data = try SweepData(store: store, summary: spec.features) } catch { throw SweepError(error.description) }
+        do { data = try SweepData(store: store, summary: spec.features, normalization: spec.normalization) } catch { throw SweepError(error.description) }
         let folds = data.folds(k: spec.folds, seed: spec.seed)
         // The folds, for anyone who wants to reproduce the cross-validation elsewhere (scikit-learn's
         // PredefinedSplit takes this column as `test_fold`).
@@ -191,13 +191,16 @@ public struct SweepRun: Sendable {
         var cv: Int
         var features: String
         var store: String
+        /// Absent for `none` (run directories from before it existed).
+        var normalization: String?
     }
 
     func prepareRunDirectory(storeHash: String) throws(SweepError) {
         do { try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true) } catch {
             throw SweepError("cannot create \(runDirectory) (\(error.localizedDescription))")
         }
-        let settings = Settings(seed: spec.seed, cv: spec.folds, features: spec.features.rawValue, store: storeHash)
+        let settings = Settings(seed: spec.seed, cv: spec.folds, features: spec.features.rawValue, store: storeHash,
+                                normalization: spec.normalization == .none ? nil : spec.normalization.rawValue)
         let path = runDirectory + "/sweep.json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -208,6 +211,9 @@ public struct SweepRun: Sendable {
                 if existing.cv != settings.cv { diff.append("cv \(settings.cv) ≠ \(existing.cv)") }
                 if existing.features != settings.features { diff.append("features \(settings.features) ≠ \(existing.features)") }
                 if existing.store != settings.store { diff.append("the feature store changed") }
+                if existing.normalization != settings.normalization {
+                    diff.append("normalization \(settings.normalization ?? "none") ≠ \(existing.normalization ?? "none")")
+                }
                 throw SweepError("\(runDirectory) holds a sweep with other settings (\(diff.joined(separator: ", "))); use another --out")
             }
         } else {

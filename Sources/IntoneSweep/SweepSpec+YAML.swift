@@ -1,5 +1,6 @@
 import Foundation
 import IntoneLearning
+import IntoneModels
 import Yams
 
 extension SweepSpec {
@@ -90,13 +91,18 @@ extension SweepSpec {
                     }
                     spec.estimators.append(grid)
                 }
+            case "normalization":
+                guard let s = value.string, let v = FeatureNormalization(rawValue: s) else {
+                    throw fail(value, "normalization must be one of \(FeatureNormalization.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                spec.normalization = v
             case "workers_per_trial":
                 guard let v = value.int, v >= 1, v <= 64 else { throw fail(value, "workers_per_trial must be an integer from 1 to 64") }
                 spec.workersPerTrial = v
             case "pruning":
                 spec.pruning = try PruningSchedule.parse(value, file: file)
             default:
-                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, workers_per_trial, pruning, estimators)")
+                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, normalization, workers_per_trial, pruning, estimators)")
             }
         }
         if spec.estimators.isEmpty { throw SweepSpecError(file: file, line: nil, reason: "no estimators: add an `estimators:` mapping") }

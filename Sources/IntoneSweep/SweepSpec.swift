@@ -13,6 +13,7 @@ import Yams
 /// scoring: uar          # uar (balanced accuracy), accuracy or macro_f1
 /// search: grid          # grid, random (with n_samples) or halving (with halving_factor)
 /// features: mean        # mean (per coefficient over time) or mean_std (mean and standard deviation)
+/// normalization: none   # classic estimators: per_speaker standardises each speaker's vectors (per channel)
 /// workers_per_trial: 2  # deep trials: workers training each one data-parallel (default 1)
 /// pruning:              # deep trials: asynchronous successive halving (asha), median stopping or none
 ///   scheduler: asha
@@ -81,6 +82,8 @@ public struct SweepSpec: Equatable, Sendable {
     public var search: Search
     public var features: FeatureSummary
     public var estimators: [EstimatorGrid]
+    /// Classic estimators: feature vectors standardised per speaker and channel (`per_speaker`) or not.
+    public var normalization: FeatureNormalization = .none
     /// Workers each deep trial trains on, data-parallel (the shards of every batch; 1: one worker).
     public var workersPerTrial = 1
     /// How deep trials are stopped early across the sweep.

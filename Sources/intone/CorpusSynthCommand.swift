@@ -32,7 +32,7 @@ struct CorpusSynthCommand: ParsableCommand {
     @Option(help: "Files synthesised at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Also write this many test calls into OUT-calls (beside OUT): utterances of the test-split speakers joined with silences, 8 kHz mu-law, with truth.csv.")
+    @Option(help: "Also write this many test calls into OUT-calls (beside OUT): utterances of a test-split speaker joined with silences, 8 kHz mu-law, with truth.csv.")
     var calls: Int = 0
 
     @Option(name: .customLong("calls-rate"), help: "Sample rate of the test calls (8000: telephone band, mu-law; others: 16-bit PCM).")
@@ -42,6 +42,9 @@ struct CorpusSynthCommand: ParsableCommand {
     var callsEncoding: CallEncoding = .mulaw
 
     enum CallEncoding: String, ExpressibleByArgument, CaseIterable { case mulaw, alaw }
+
+    @Flag(name: .customLong("calls-mixed-speakers"), help: "Draw every utterance of a test call from all test speakers (default: one speaker per call, as a caller is one voice).")
+    var callsMixedSpeakers = false
 
     @OptionGroup var logging: LoggingOptions
 
@@ -63,7 +66,7 @@ struct CorpusSynthCommand: ParsableCommand {
             do {
                 let folder = URL(fileURLWithPath: out).standardizedFileURL.path + "-calls"
                 let r = try SyntheticCalls.make(from: out, into: folder, count: calls, seed: seed, sampleRate: callsRate,
-                                                aLaw: callsEncoding == .alaw)
+                                                aLaw: callsEncoding == .alaw, mixedSpeakers: callsMixedSpeakers)
                 print(String(format: "synth: wrote %d calls (%d utterances, %.1f min) and truth.csv into %@", r.calls, r.utterances, r.seconds / 60, folder))
             } catch {
                 throw CommandFailure(error.description)

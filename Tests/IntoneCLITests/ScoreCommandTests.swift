@@ -76,6 +76,52 @@ struct ScoreCommandTests {
         #expect(Double(agree) / Double(n) > 2.0 / 7.0, "agreement \(agree)/\(n)")
     }
 
+    /// A model trained on vectors standardised per speaker and channel (`normalization: per_speaker`)
+    /// scores each call's windows standardised together: the job labels them once it holds the
+    /// whole call, so workers and chunks change nothing, and each window's probabilities are the
+    /// model's on the call's standardised vectors.
+    @Test func perSpeakerModelsStandardiseEachCallAsOneGroupOnEveryPlacement() throws {
+        let f = Self.fixture
+        try """
+        seed: 1
+        cv: 3
+        features: mean_std
+        normalization: per_speaker
+        estimators:
+          sgd:
+            loss: [log_loss]
+        """.write(toFile: f.dir.file("per-speaker.yaml"), atomically: true, encoding: .utf8)
+        try IntoneProcess.succeed(["sweep", "--spec", f.dir.file("per-speaker.yaml"), "--store", SharedCorpus.store, "--out", f.dir.file("ps"), "--quiet"])
+        let model = try ModelArchive.load(path: f.dir.file("ps/model"))
+        #expect(model.features.normalization == .perSpeaker && model.normalizesPerCall)
+        let common = ["--model", f.dir.file("ps/model"), "--chunk-windows", "4", "--quiet", f.calls]
+        try IntoneProcess.succeed(["score", "--out", f.dir.file("ps-single"), "--jobs", "1"] + common)
+        try IntoneProcess.succeed(["score", "--out", f.dir.file("ps-workers"), "--local-workers", "3"] + common)
+        for name in ["windows.jsonl", "windows.csv", "calls.csv", "errors.csv"] {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: f.dir.file("ps-single/" + name))) == Data(contentsOf: URL(fileURLWithPath: f.dir.file("ps-workers/" + name))), "\(name)")
+        }
+        // The first call's windows from its samples: summarised, standardised together, scored.
+        let call = try #require(try Self.results(f.dir.file("ps-single")).first { ($0.file as NSString).lastPathComponent == "call_001.wav" })
+        let samples = try AudioLoader.load(path: f.calls + "/call_001.wav", sampleRate: 22_050).samples
+        let extractor = try FeatureExtractor(parameters: model.features.store.features)
+        let hop = 22_016, length = 66_150
+        // (The call is 8 kHz: its model-rate samples equal the chunked resampling's up to the
+        // resampler's edges, so compare labels and probabilities loosely.)
+        let matrices = try call.windows.map { w in try extractor.compute(.mfcc, from: Array(samples[(w.index * hop)..<min(samples.count, w.index * hop + length)])) }
+        let expected = model.probabilities(summaries: model.summaries(matrices))
+        var sameLabel = 0
+        for (w, p) in zip(call.windows, expected) {
+            #expect(zip(w.probabilities, p).allSatisfy { abs($0 - $1) < 0.05 }, "window \(w.index)")
+            if w.label == model.classes[p.indices.max { p[$0] < p[$1] }!] { sameLabel += 1 }
+        }
+        #expect(Double(sameLabel) >= 0.9 * Double(call.windows.count))
+        // Standardised per call, not per chunk: the chunks' own grouping would give other numbers.
+        let perChunk = stride(from: 0, to: matrices.count, by: 4).flatMap { i in
+            model.probabilities(summaries: model.summaries(Array(matrices[i..<min(matrices.count, i + 4)])))
+        }
+        #expect(zip(perChunk, expected).contains { zip($0, $1).contains { abs($0 - $1) > 0.05 } })
+    }
+
     @Test func audioIsShippedToWorkersThatCannotSeeTheFiles() throws {
         let f = Self.fixture
         // Calls named by relative paths from the job's folder; the workers run in an empty folder

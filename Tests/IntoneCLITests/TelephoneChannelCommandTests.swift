@@ -34,3 +34,26 @@ struct TelephoneChannelCommandTests {
         #expect(header[20] == 6)
     }
 }
+
+/// Test calls are one speaker each by default, several with `--calls-mixed-speakers` (truth.csv says which).
+struct SyntheticCallSpeakerTests {
+    @Test func eachCallIsOneSpeakerUnlessMixed() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("one"), "--calls", "4", "--quiet"])
+        try IntoneProcess.succeed(["corpus", "synth", "--out", dir.file("mixed"), "--calls", "4", "--calls-mixed-speakers", "--quiet"])
+        func speakers(_ folder: String) throws -> [String: Set<String>] {
+            var out: [String: Set<String>] = [:]
+            let lines = try String(contentsOfFile: folder + "/truth.csv", encoding: .utf8).split(separator: "\n")
+            #expect(lines.first == "file,start,end,label,speaker")
+            for line in lines.dropFirst() {
+                let f = line.split(separator: ",").map(String.init)
+                out[f[0], default: []].insert(f[4])
+            }
+            return out
+        }
+        let one = try speakers(dir.file("one-calls")), mixed = try speakers(dir.file("mixed-calls"))
+        #expect(one.count == 4 && one.values.allSatisfy { $0.count == 1 })
+        #expect(mixed.values.contains { $0.count > 1 })
+    }
+}

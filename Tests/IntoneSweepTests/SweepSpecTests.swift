@@ -52,6 +52,7 @@ struct SweepSpecTests {
         ("search: random\nestimators:\n  adaboost:\n", 1, "search: random needs n_samples"),
         ("estimators: [\n", 2, "not valid YAML"),
         ("colour: blue\nestimators:\n  adaboost:\n", 1, "unknown key 'colour'"),
+        ("normalization: per_call\nestimators:\n  adaboost:\n", 1, "normalization must be one of none, per_speaker"),
     ])
     func invalidSpecsNameTheLineAndReason(_ text: String, _ line: Int, _ reason: String) {
         do {
