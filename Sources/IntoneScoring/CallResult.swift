@@ -19,6 +19,19 @@ public struct CallResult: Codable, Equatable, Sendable {
         self.windows = windows
     }
 
+    /// The label of a window whose most probable class is less probable than the user asked for.
+    public static let uncertainLabel = "uncertain"
+
+    /// This call with every window whose highest probability is below `confidence` labelled
+    /// `uncertain` (its probabilities kept); such windows count toward no class's share.
+    public func labellingUncertain(below confidence: Double) -> CallResult {
+        var out = self
+        for i in out.windows.indices where (out.windows[i].probabilities.max() ?? 0) < confidence {
+            out.windows[i].label = Self.uncertainLabel
+        }
+        return out
+    }
+
     /// Emotions counted as negative for `longestNegativeRun`.
     public static let negativeLabels: Set<String> = ["angry", "disgust", "fear", "sad"]
 

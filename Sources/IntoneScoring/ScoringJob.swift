@@ -39,6 +39,9 @@ public struct ScoringJob: Sendable {
     public var roundBytes = 256 << 20
     /// Also draw each call's timeline as `OUT/timelines/<call>[_ch<n>].svg`.
     public var timelines = false
+    /// Windows whose most probable class is below this probability are labelled `uncertain` in the
+    /// outputs (0: never). Applied when the outputs are written, so changing it re-scores nothing.
+    public var minConfidence = 0.0
     /// The model at `modelPath` when the caller has already loaded it (else `run` loads it).
     public var model: LoadedModel?
 
@@ -153,7 +156,7 @@ public struct ScoringJob: Sendable {
             }
         }
         // Outputs, in input order, from the stored results, one file's at a time.
-        let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes)
+        let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes, uncertain: minConfidence > 0)
         var pictures = TimelineNames()
         for i in files.indices where errors[files[i]] == nil {
             guard let r = loadResult(keys[i]) else {
@@ -161,7 +164,7 @@ public struct ScoringJob: Sendable {
                 continue
             }
             if !scoredHere.contains(i) { audio += r.first?.duration ?? 0 }
-            try outputs.add(r)
+            try outputs.add(minConfidence > 0 ? r.map { $0.labellingUncertain(below: minConfidence) } : r)
             if timelines { for call in r { try writeTimeline(call, classes: model.classes, name: pictures.name(for: call)) } }
         }
         try outputs.finish(errors: errors)

@@ -14,17 +14,22 @@ public final class ScoringOutputs {
     /// Windows written so far.
     public private(set) var windows = 0
 
-    /// Starts the files in `folder` for a model with these classes.
-    public init(folder: String, classes: [String]) throws(ScoringError) {
+    /// Whether calls.csv has a `share_uncertain` column (`--min-confidence`).
+    private let uncertain: Bool
+
+    /// Starts the files in `folder` for a model with these classes (and, with `uncertain`, a
+    /// `share_uncertain` column in calls.csv).
+    public init(folder: String, classes: [String], uncertain: Bool = false) throws(ScoringError) {
         self.folder = folder
         self.classes = classes
+        self.uncertain = uncertain
         do {
             jsonl = try AtomicFileWriter(path: folder + "/windows.jsonl")
             windowsCSV = try AtomicFileWriter(path: folder + "/windows.csv")
             callsCSV = try AtomicFileWriter(path: folder + "/calls.csv")
             try windowsCSV.append(CSV.row(["file", "channel", "start", "end", "label"] + classes))
             try callsCSV.append(CSV.row(["file", "channel", "duration", "speech", "windows", "dominant"] + classes.map { "share_" + $0 }
-                                        + ["longest_negative_run", "emotion_changes"]))
+                                        + (uncertain ? ["share_uncertain"] : []) + ["longest_negative_run", "emotion_changes"]))
         } catch {
             throw ScoringError(file: folder, reason: "cannot write the outputs (\(error.localizedDescription))")
         }
@@ -77,6 +82,7 @@ public final class ScoringOutputs {
                 try callsCSV.append(CSV.row([call.file, call.channel, number(call.duration), number(call.speech), String(call.windows.count),
                                              call.dominant(classes: classes)]
                                             + call.shares(classes: classes).map { DecimalText.fixed($0, decimals: 4) }
+                                            + (uncertain ? call.shares(classes: [CallResult.uncertainLabel]).map { DecimalText.fixed($0, decimals: 4) } : [])
                                             + [number(call.longestNegativeRun), String(call.emotionChanges)]))
             }
         } catch let error as ScoringError {

@@ -58,6 +58,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .customLong("chunk-windows"), help: ArgumentHelp("Windows per chunk (a call is decoded and resampled chunk by chunk; results depend on it).", visibility: .hidden))
     var chunkWindows: Int = 60
 
+    @Option(name: .customLong("min-confidence"), help: "Label a window `uncertain` when its most probable class is below this probability (0, the default: never); calls.csv then has a share_uncertain column and counts such windows toward no emotion.")
+    var minConfidence: Double = 0
+
     @Option(help: "Windows scored at once on this machine (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -76,6 +79,7 @@ struct ScoreCommand: ParsableCommand {
         if !(hop > 0) { throw ValidationError("--hop must be positive.") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if chunkWindows < 1 { throw ValidationError("--chunk-windows must be at least 1.") }
+        if !(minConfidence >= 0 && minConfidence <= 1) { throw ValidationError("--min-confidence must be a probability from 0 to 1.") }
     }
 
     func run() throws {
@@ -91,6 +95,7 @@ struct ScoreCommand: ParsableCommand {
         defer { chosen.stop() }
         var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, placement: chosen.placement)
         job.timelines = timelines
+        job.minConfidence = minConfidence
         job.model = loaded
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
         let started = Date()

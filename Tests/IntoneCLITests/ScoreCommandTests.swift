@@ -122,6 +122,34 @@ struct ScoreCommandTests {
         #expect(zip(perChunk, expected).contains { zip($0, $1).contains { abs($0 - $1) > 0.05 } })
     }
 
+    /// `--min-confidence`: windows whose best class is less probable are labelled `uncertain`, count
+    /// toward no emotion's share and appear in `share_uncertain`; nothing is scored again.
+    @Test func windowsBelowTheConfidenceAskedForAreUncertain() throws {
+        let f = Self.fixture
+        let common = ["--model", f.model, "--quiet", f.calls]
+        try IntoneProcess.succeed(["score", "--out", f.dir.file("confident")] + common)
+        let second = try IntoneProcess.succeed(["score", "--out", f.dir.file("confident"), "--min-confidence", "0.6"] + common)
+        #expect(second.stdout.contains(" 0 scored, 3 already done"), "\(second.stdout)")
+        let raw = try Self.results(f.dir.file("confident"))
+        let rows = try CSVRows.read(f.dir.file("confident/windows.csv"))
+        let windows = raw.flatMap(\.windows)
+        #expect(rows.count == windows.count)
+        var uncertain = 0
+        for call in raw {
+            let mine = rows.filter { $0[0] == call.file }
+            #expect(mine.count == call.windows.count)
+            for (row, w) in zip(mine, call.windows) {
+                let expected = (w.probabilities.max() ?? 0) < 0.6 ? "uncertain" : w.label
+                #expect(row[4] == expected)
+                if expected == "uncertain" { uncertain += 1 }
+            }
+        }
+        #expect(uncertain > 0 && uncertain < windows.count, "\(uncertain) of \(windows.count)")
+        let calls = try String(contentsOfFile: f.dir.file("confident/calls.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(calls[0].contains("share_surprise,share_uncertain,longest_negative_run"))
+        #expect(throws: CLIFailure.self) { try IntoneProcess.succeed(["score", "--out", f.dir.file("bad"), "--min-confidence", "1.5"] + common) }
+    }
+
     @Test func audioIsShippedToWorkersThatCannotSeeTheFiles() throws {
         let f = Self.fixture
         // Calls named by relative paths from the job's folder; the workers run in an empty folder
