@@ -88,7 +88,8 @@ struct DeepSweepPhase {
             }
         }
         while true {
-            let standings = ledger().standings()
+            let ledger = ledger()
+            let standings = ledger.standings()
             var runnable: [Unit] = []
             for (i, s) in standings.enumerated() {
                 guard case .training(let m) = s else { continue }
@@ -99,7 +100,7 @@ struct DeepSweepPhase {
             }
             if state.failure == nil && runnable.isEmpty && state.runningCount == 0 {
                 account()
-                return outcome(standings)
+                return outcome(ledger, standings)
             }
             if state.failure != nil && state.runningCount == 0 { throw state.failure! }
             // Promotions first (the highest rung), then candidates in spec order.
@@ -148,7 +149,7 @@ struct DeepSweepPhase {
         }
     }
 
-    func outcome(_ standings: [RungLedger.Standing]) -> Outcome {
+    func outcome(_ ledger: RungLedger, _ standings: [RungLedger.Standing]) -> Outcome {
         var finals: [[TrialResult]] = [], last: [Int] = [], rungScores: [[Double]] = []
         var trained = 0, full = 0
         for (i, c) in candidates.enumerated() {
@@ -158,12 +159,10 @@ struct DeepSweepPhase {
             case .training(let r), .waiting(let r): m = r   // not reached when the phase ends
             }
             last.append(m)
-            finals.append((0..<folds).compactMap { journal.result(for: trial(c, fold: $0, rung: m)) })
-            rungScores.append((0...m).compactMap { r in
-                let rs = (0..<folds).compactMap { journal.result(for: trial(c, fold: $0, rung: r)) }
-                return rs.count == folds ? rs.map(\.score).reduce(0, +) / Double(folds) : nil
-            })
-            for f in 0..<folds { trained += journal.result(for: trial(c, fold: f, rung: m))?.epochs ?? 0 }
+            let final = (0..<folds).compactMap { journal.result(for: trial(c, fold: $0, rung: m)) }
+            finals.append(final)
+            rungScores.append(ledger.scores[i][0...m].compactMap { $0 })
+            trained += final.reduce(0) { $0 + ($1.epochs ?? 0) }
             full += c.config.epochs * folds
         }
         return Outcome(standings: standings, finalResults: finals, lastRung: last, epochsTrained: trained,

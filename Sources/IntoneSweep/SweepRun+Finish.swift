@@ -11,110 +11,99 @@ extension SweepRun {
     /// scores it on the test speakers, saves the winner and writes best.json, plots and the report.
     func finish(results: [Trial: TrialResult], candidates: [Candidate], deep: (phase: DeepSweepPhase, outcome: DeepSweepPhase.Outcome)?,
                 runner: TrialRunner, data: SweepData, store: FeatureStore, storeHash: String) throws(SweepError) -> BestArtifact {
-        let resource: Int? = nil
-        // Per candidate: fold scores of the final round.
+        // Per candidate: fold scores of the final round (classic) or of the last rung reached (deep).
         struct Scored { let candidate: Candidate; let cv: BestArtifact.CVScore; let train: Double; let validation: Double; var deep: DeepCandidate? = nil }
-        func cvScore(_ scores: [Double]) -> BestArtifact.CVScore {
-            let mean = scores.reduce(0, +) / Double(scores.count)
-            let std = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count)).squareRoot()
-            return .init(mean: mean, std: std, folds: scores)
-        }
-        var scored: [Scored] = []
-        for c in candidates {
-            let rs = (0..<spec.folds).compactMap { results[Trial(estimator: c.estimator, parameters: c.parameters, fold: $0, resource: resource)] }
-            guard rs.count == spec.folds else { continue }
+        func scored(_ c: Candidate, _ rs: [TrialResult], deep: DeepCandidate? = nil) -> Scored? {
+            guard rs.count == spec.folds else { return nil }
             let scores = rs.map(\.score)
             let mean = scores.reduce(0, +) / Double(scores.count)
             let std = (scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count)).squareRoot()
-            scored.append(Scored(candidate: c, cv: .init(mean: mean, std: std, folds: scores),
-                                 train: rs.map(\.trainAccuracy).reduce(0, +) / Double(rs.count),
-                                 validation: rs.map(\.accuracy).reduce(0, +) / Double(rs.count)))
+            return Scored(candidate: c, cv: .init(mean: mean, std: std, folds: scores), train: rs.map(\.trainAccuracy).reduce(0, +) / Double(rs.count),
+                          validation: rs.map(\.accuracy).reduce(0, +) / Double(rs.count), deep: deep)
         }
-        // Deep candidates: their fold scores at the last rung they reached (pruned or trained to the end).
+        var all = candidates.compactMap { c in
+            scored(c, (0..<spec.folds).compactMap { results[Trial(estimator: c.estimator, parameters: c.parameters, fold: $0)] })
+        }
         if let deep {
             for (i, c) in deep.phase.candidates.enumerated() {
-                let rs = deep.outcome.finalResults[i]
-                guard rs.count == spec.folds else { continue }
-                scored.append(Scored(candidate: Candidate(estimator: c.network, parameters: c.parameters, order: c.order), cv: cvScore(rs.map(\.score)),
-                                     train: rs.map(\.trainAccuracy).reduce(0, +) / Double(rs.count),
-                                     validation: rs.map(\.accuracy).reduce(0, +) / Double(rs.count), deep: c))
+                if let s = scored(Candidate(estimator: c.network, parameters: c.parameters, order: c.order), deep.outcome.finalResults[i], deep: c) {
+                    all.append(s)
+                }
             }
         }
-        guard !scored.isEmpty else { throw SweepError("no configuration finished every fold") }
+        guard !all.isEmpty else { throw SweepError("no configuration finished every fold") }
+        // The best of each estimator (ties: spec order), and how many of its candidates finished.
+        let bests: [(grid: SweepSpec.EstimatorGrid, best: Scored, count: Int)] = spec.estimators.compactMap { grid in
+            let mine = all.filter { $0.candidate.estimator == grid.name }
+            guard let best = mine.max(by: { $0.cv.mean != $1.cv.mean ? $0.cv.mean < $1.cv.mean : $0.candidate.order > $1.candidate.order }) else { return nil }
+            return (grid, best, grid.isDeep ? mine.count : candidates.filter { $0.estimator == grid.name }.count)
+        }
         // Each network's best, retrained side by side before the ranking below uses them.
-        var deepBests: [DeepCandidate] = []
-        for grid in spec.estimators where grid.isDeep {
-            let mine = scored.filter { $0.candidate.estimator == grid.name }
-            if let best = mine.max(by: { $0.cv.mean != $1.cv.mean ? $0.cv.mean < $1.cv.mean : $0.candidate.order > $1.candidate.order }), let d = best.deep {
-                deepBests.append(d)
-            }
+        let deepRefits = try refitDeep(bests.compactMap(\.best.deep))
+
+        /// The model the winner is saved from, and its test scores.
+        enum WinnerModel {
+            case classic(FinalModel)
+            case deep(test: BestArtifact.TestScore?, confusion: [[Int]]?, folder: String)
         }
-        let deepRefits = try refitDeep(deepBests)
         var estimators: [String: BestArtifact.EstimatorResult] = [:]
-        var winner: Scored?
-        var winnerTest: ClassificationReport?
-        var winnerDeep: (test: BestArtifact.TestScore?, confusion: [[Int]]?, folder: String)?
-        var classicFinal: FinalModel?
-        for grid in spec.estimators {
-            let mine = scored.filter { $0.candidate.estimator == grid.name }
-            guard let best = mine.max(by: { $0.cv.mean != $1.cv.mean ? $0.cv.mean < $1.cv.mean : $0.candidate.order > $1.candidate.order }) else { continue }
-            let count = grid.isDeep ? mine.count : candidates.filter { $0.estimator == grid.name }.count
+        var leader: (scored: Scored, model: WinnerModel)?
+        for (grid, best, count) in bests {
+            let result: BestArtifact.EstimatorResult
+            let model: WinnerModel
             if let d = best.deep {
                 // The network's best: trained as `intone train` trains it (the store's train split, its
                 // validation split for the kept epoch) and scored on the test speakers.
                 guard let refit = deepRefits[d.network] else { throw SweepError("refitting \(d.network): no result") }
-                var result = BestArtifact.EstimatorResult(estimator: d.network, params: d.parameters, cv: best.cv, trainAccuracy: best.train,
-                                                          validationAccuracy: best.validation, candidates: count,
-                                                          test: refit.metrics.test.map(BestArtifact.TestScore.init))
-                result.epochs = refit.metrics.epochs
-                estimators[grid.name] = result
-                if winner == nil || best.cv.mean > winner!.cv.mean {
-                    winner = best
-                    winnerDeep = (result.test, refit.metrics.testConfusion, refit.folder)
-                    classicFinal = nil
+                var r = BestArtifact.EstimatorResult(estimator: d.network, params: d.parameters, cv: best.cv, trainAccuracy: best.train,
+                                                     validationAccuracy: best.validation, candidates: count,
+                                                     test: refit.metrics.test.map(BestArtifact.TestScore.init))
+                r.epochs = refit.metrics.epochs
+                result = r
+                model = .deep(test: r.test, confusion: refit.metrics.testConfusion, folder: refit.folder)
+            } else {
+                let refit: FinalModel
+                do { refit = try runner.refit(estimator: grid.name, parameters: best.candidate.parameters) } catch {
+                    throw SweepError("refitting \(grid.name): \(error.reason)")
                 }
-                continue
+                let className = (try? EstimatorCatalog.make(grid.name, parameters: best.candidate.parameters).name) ?? grid.name
+                result = .init(estimator: className, params: best.candidate.parameters, cv: best.cv, trainAccuracy: best.train,
+                               validationAccuracy: best.validation, candidates: count, test: refit.test.map(BestArtifact.TestScore.init))
+                model = .classic(refit)
             }
-            let refit: FinalModel
-            do { refit = try runner.refit(estimator: grid.name, parameters: best.candidate.parameters) } catch {
-                throw SweepError("refitting \(grid.name): \(error.reason)")
-            }
-            let className = (try? EstimatorCatalog.make(grid.name, parameters: best.candidate.parameters).name) ?? grid.name
-            estimators[grid.name] = .init(estimator: className, params: best.candidate.parameters, cv: best.cv, trainAccuracy: best.train,
-                                          validationAccuracy: best.validation, candidates: count,
-                                          test: refit.test.map(BestArtifact.TestScore.init))
-            if winner == nil || best.cv.mean > winner!.cv.mean {
-                winner = best
-                classicFinal = refit
-                winnerTest = refit.test
-                winnerDeep = nil
-            }
+            estimators[grid.name] = result
+            if leader == nil || best.cv.mean > leader!.scored.cv.mean { leader = (best, model) }
         }
-        guard let winner else { throw SweepError("no estimator finished") }
+        guard let (winnerScored, winnerModel) = leader else { throw SweepError("no estimator finished") }
         let classes = Emotion.allCases.map(\.rawValue)
         let modelFolder = runDirectory + "/model"
-        if let final = classicFinal {
+        let winnerTest: BestArtifact.TestScore?, winnerConfusion: [[Int]]?
+        switch winnerModel {
+        case .classic(let final):
             do {
-                try ModelArchive.save(final.model, scaler: final.scaler, estimator: winner.candidate.estimator,
-                                      parameters: winner.candidate.parameters, classes: classes,
+                try ModelArchive.save(final.model, scaler: final.scaler, estimator: winnerScored.candidate.estimator,
+                                      parameters: winnerScored.candidate.parameters, classes: classes,
                                       features: .init(store: store.parameters, summary: spec.features.rawValue, normalization: spec.normalization),
                                       to: modelFolder)
             } catch {
                 throw SweepError("saving the model: \(error)")
             }
-        } else if let d = winnerDeep {
+            winnerTest = final.test.map(BestArtifact.TestScore.init)
+            winnerConfusion = final.test?.confusion
+        case .deep(let test, let confusion, let folder):
             do {
                 let fm = FileManager.default
                 try? fm.removeItem(atPath: modelFolder + ".new")
-                try fm.copyItem(atPath: d.folder + "/model", toPath: modelFolder + ".new")
+                try fm.copyItem(atPath: folder + "/model", toPath: modelFolder + ".new")
                 try? fm.removeItem(atPath: modelFolder)
                 try fm.moveItem(atPath: modelFolder + ".new", toPath: modelFolder)
             } catch {
-                throw SweepError("saving the model: cannot copy \(d.folder)/model to \(modelFolder) (\(error.localizedDescription))")
+                throw SweepError("saving the model: cannot copy \(folder)/model to \(modelFolder) (\(error.localizedDescription))")
             }
+            winnerTest = test
+            winnerConfusion = confusion
         }
-        let winnerTestScore = winnerDeep.map { $0.test } ?? winnerTest.map(BestArtifact.TestScore.init)
-        let winnerConfusion = winnerDeep.map { $0.confusion } ?? winnerTest?.confusion
+        let winner = winnerScored
         let artifact = BestArtifact(
             seed: spec.seed, cv: spec.folds, scoring: spec.scoring.rawValue, search: searchName, features: spec.features.rawValue,
             specSHA256: SHA256.hex(of: Array(spec.text.utf8)),
@@ -123,7 +112,7 @@ extension SweepRun {
                         developmentSpeakers: Set(data.development.groups).count, testSpeakers: Set(data.test.groups).count),
             estimators: estimators,
             winner: .init(estimator: winner.candidate.estimator, params: winner.candidate.parameters, cv: winner.cv,
-                          test: winnerTestScore, confusion: winnerConfusion, classes: classes, model: "model"),
+                          test: winnerTest, confusion: winnerConfusion, classes: classes, model: "model"),
             deep: deep.map { deepSummary($0.phase, $0.outcome) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
