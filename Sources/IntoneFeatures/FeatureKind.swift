@@ -25,6 +25,17 @@ public enum FeatureKind: String, CaseIterable, Sendable, Codable {
     case chroma
     /// Band-energy ratio, 1 row: power below the split frequency (default 2 kHz) over power above it.
     case ber
+    /// F0 by probabilistic YIN, 3 rows (F0 in Hz, NaN where unvoiced; voiced flag 0/1; voicing probability):
+    /// `librosa.pyin(y, sr=sr, fmin=C2, fmax=C7, frame_length=n_fft, hop_length=hop)`.
+    case pitch = "pyin"
+    /// Prosodic descriptors, 3 rows: F0 in semitones above 27.5 Hz (0 where unvoiced; pYIN 60-500 Hz),
+    /// voicing probability, level in dB (see `FeatureExtractor.prosody(_:)`).
+    case prosody
+    /// The MFCC rows followed by the 3 prosody rows: spectral envelope and prosody in one matrix.
+    case mfccProsody = "mfcc-prosody"
+
+    /// Kinds a feature store holds (`intone extract --features`): the ones whose values are all finite.
+    public static let storable: [FeatureKind] = [.mfcc, .mfccProsody, .prosody]
 
     /// Rows of the matrix this kind gives for `parameters`.
     public func rows(for parameters: FeatureParameters) -> Int {
@@ -33,6 +44,8 @@ public enum FeatureKind: String, CaseIterable, Sendable, Codable {
         case .mel, .melDB: return parameters.nMels
         case .chroma: return 12
         case .zcr, .rms, .centroid, .bandwidth, .ber: return 1
+        case .pitch, .prosody: return 3
+        case .mfccProsody: return parameters.nMFCC + 3
         }
     }
 }
@@ -64,6 +77,9 @@ extension FeatureExtractor {
         case .ber:
             return bandEnergyRatio(power: try powerSpectrogram(samples), sampleRate: sr, nFFT: p.stft.nFFT,
                                    splitFrequency: p.splitFrequency)
+        case .pitch: return try pitch(samples)
+        case .prosody: return try prosody(samples)
+        case .mfccProsody: return FeatureMatrix.stacked([try mfcc(samples), try prosody(samples)])
         }
     }
 }

@@ -42,15 +42,15 @@ public func rootMeanSquare(_ y: [Float], frameLength: Int = 2048, hopLength: Int
     return FeatureMatrix(rows: 1, frames: frames, values: out)
 }
 
-/// Sum of float32 values in numpy's order (`pairwise_sum` in numpy's `loops_utils.h`), which is what
+/// Sum of float32 or float64 values in numpy's order (`pairwise_sum` in numpy's `loops_utils.h`), which is what
 /// `np.sum` / `np.mean` do along a contiguous axis: fewer than 8 values are added in sequence; up to 128
 /// are added into 8 interleaved partial sums combined as `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`, then the
 /// remainder in sequence; longer runs are split at `n/2` rounded down to a multiple of 8 and the two
 /// halves summed recursively.
-func numpyPairwiseSum(_ a: UnsafeBufferPointer<Float>) -> Float {
+func numpyPairwiseSum<T: BinaryFloatingPoint>(_ a: UnsafeBufferPointer<T>) -> T {
     let n = a.count
     if n < 8 {
-        var res: Float = 0
+        var res: T = 0
         for v in a { res += v }
         return res
     }

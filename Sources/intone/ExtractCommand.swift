@@ -11,7 +11,7 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Decode, split by speaker, augment and extract features into a feature store.",
         discussion: """
         Writes STORE/manifest.csv (path,corpus,speaker,label,source_label,split,augmentation,sha256,features,frames), \
-        STORE/features/**/*.npy (float32 MFCC, 40 × frames, unpadded), STORE/params.json, STORE/errors.csv and \
+        STORE/features/**/*.npy (float32 MFCC, 40 × frames, unpadded; 43 rows with --features mfcc-prosody), STORE/params.json, STORE/errors.csv and \
         STORE/skipped.csv. Re-running computes only what is missing; a store made with other feature \
         parameters is refused. Splits are speaker-independent unless --split random is given. With \
         --local-workers, --bind or --cluster the decoding and feature computation run on cluster workers \
@@ -22,6 +22,7 @@ struct ExtractCommand: ParsableCommand {
           intone extract --data data/generated/small --out runs/store
           intone extract --data ~/corpora/Crema --data ~/corpora/Tess --out store --augment --jobs 2
           intone extract --data ~/corpora/Crema --out phone-store --channel telephone
+          intone extract --data ~/corpora/Crema --out prosody-store --features mfcc-prosody
           intone extract --data data/generated/small --out runs/store --local-workers 2
           intone extract --data ~/corpora/Crema --out store --cluster tcp://10.0.0.1:5555 --key keys/me.key --coordinator-key keys/coordinator.pub
         """
@@ -59,6 +60,9 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: .customLong("n-mfcc"), help: "MFCC coefficients.")
     var nMFCC: Int = 40
 
+    @Option(help: "The feature set stored per example: mfcc (the default: n_mfcc rows), mfcc-prosody (the MFCC rows and 3 prosody rows: F0 in semitones by pYIN, voicing probability, level in dB) or prosody (the 3 rows alone).")
+    var features: FeatureKind = .mfcc
+
     @Flag(name: .customLong("no-calm-fold"), help: "Do not count RAVDESS calm as neutral (skip it instead).")
     var noCalmFold = false
 
@@ -73,6 +77,9 @@ struct ExtractCommand: ParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if !(duration > 0) { throw ValidationError("--duration must be positive.") }
         if offset < 0 { throw ValidationError("--offset must not be negative.") }
+        if !FeatureKind.storable.contains(features) {
+            throw ValidationError("--features must be one of \(FeatureKind.storable.map(\.rawValue).joined(separator: ", ")) (\(features.rawValue) is for `intone features`).")
+        }
     }
 
     /// The copies `--augment` and `--channel` ask for, if any.
@@ -92,7 +99,7 @@ struct ExtractCommand: ParsableCommand {
         if catalogue.recordings.isEmpty {
             throw CommandFailure("no labelled recordings found in \(data.joined(separator: ", ")); see `intone corpus scan`")
         }
-        let parameters = FeatureStoreParameters(features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
+        let parameters = FeatureStoreParameters(kind: features, features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
         let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
         defer { chosen.stop() }
