@@ -116,33 +116,68 @@ struct BandedPitchTransitions: Sendable {
                     suffix[base + p] = v >= suffix[base + p + 1].0 ? (v, block * n + p) : suffix[base + p + 1]
                 }
             }
+            let row = t * states
             pointers.withUnsafeMutableBufferPointer { ptr in
-                let row = t * states
+            value.withUnsafeBufferPointer { v in
+            logStay.withUnsafeBufferPointer { stay in
+            logSwitch.withUnsafeBufferPointer { change in
                 for target in 0..<states {
                     let toBlock = target / n
                     let q = target % n
                     let start = bandStart[q], length = bandLength[q], offset = bandOffset[q]
+                    // Candidates are visited in increasing source index (block 0 before its band, the
+                    // band, after it; then block 1 likewise), so a strictly larger value wins and ties
+                    // go to the first index, as numpy's argmax.
                     var best = -Double.infinity
                     var bestIndex = 0
-                    @inline(__always) func consider(_ candidate: Double, _ index: Int) {
-                        // Candidates arrive in increasing index: a strictly larger one wins (first-index ties).
-                        if candidate > best || (candidate == best && index < bestIndex) { best = candidate; bestIndex = index }
-                    }
                     for fromBlock in 0..<2 {
                         let base = fromBlock * (n + 1)
-                        let logs = fromBlock == toBlock ? logStay : logSwitch
+                        let logs = (fromBlock == toBlock ? stay : change).baseAddress! + offset
+                        let sources = v.baseAddress! + fromBlock * n + start
                         let before = prefix[base + start]
-                        if before.1 >= 0 { consider(before.0 + logOutside, before.1) }
-                        for k in 0..<length {
-                            let source = fromBlock * n + start + k
-                            consider(value[source] + logs[offset + k], source)
+                        if before.1 >= 0, before.0 + logOutside > best { best = before.0 + logOutside; bestIndex = before.1 }
+                        // The band's maximum and its first position, in four lanes: each lane keeps its
+                        // first maximum (strictly larger replaces), then the lanes' best with the
+                        // smallest position among equal values. A maximum is exact, so lanes cannot
+                        // change it.
+                        var lanes = SIMD4<Double>(repeating: -.infinity)
+                        var positions = SIMD4<Int64>(repeating: 0)
+                        var at = SIMD4<Int64>(0, 1, 2, 3)
+                        var k = 0
+                        let rawSources = UnsafeRawPointer(sources), rawLogs = UnsafeRawPointer(logs)
+                        while k + 4 <= length {
+                            let c = rawSources.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+                                + rawLogs.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+                            let larger = c .> lanes
+                            lanes.replace(with: c, where: larger)
+                            positions.replace(with: at, where: larger)
+                            at &+= 4
+                            k += 4
+                        }
+                        var bandBest = -Double.infinity
+                        var bandAt = 0
+                        for lane in 0..<4 where lanes[lane] > bandBest || (lanes[lane] == bandBest && Int(positions[lane]) < bandAt) {
+                            bandBest = lanes[lane]
+                            bandAt = Int(positions[lane])
+                        }
+                        while k < length {
+                            let c = sources[k] + logs[k]
+                            if c > bandBest { bandBest = c; bandAt = k }
+                            k += 1
+                        }
+                        if bandBest > best {
+                            best = bandBest
+                            bestIndex = fromBlock * n + start + bandAt
                         }
                         let after = suffix[base + start + length]
-                        if after.1 >= 0 { consider(after.0 + logOutside, after.1) }
+                        if after.1 >= 0, after.0 + logOutside > best { best = after.0 + logOutside; bestIndex = after.1 }
                     }
                     ptr[row + target] = UInt16(bestIndex)
                     next[target] = logProbability[target] + best
                 }
+            }
+            }
+            }
             }
             swap(&value, &next)
         }

@@ -58,7 +58,7 @@ public struct SequenceData: Sendable {
         self.train = train
         self.validation = validation
         self.test = test
-        coefficients = FeatureKind.mfcc.rows(for: store.parameters.features)
+        coefficients = store.parameters.kind.rows(for: store.parameters.features)
         if let normalizer { self.normalizer = normalizer } else { self.normalizer = try Self.measure(train, in: store, coefficients: coefficients) }
     }
 
@@ -74,7 +74,7 @@ public struct SequenceData: Sendable {
         self.train = train
         self.validation = validation
         self.test = test
-        coefficients = FeatureKind.mfcc.rows(for: store.parameters.features)
+        coefficients = store.parameters.kind.rows(for: store.parameters.features)
         normalizer = try Self.measure(train, in: store, coefficients: coefficients)
     }
 

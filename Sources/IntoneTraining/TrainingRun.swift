@@ -1,5 +1,6 @@
 import Foundation
 import IntoneCorpus
+import IntoneFeatures
 import IntoneFormats
 import IntoneLearning
 import IntoneNeural
@@ -73,8 +74,8 @@ public struct TrainingRun: Sendable {
     public func run(epochEnded: (EpochRecord) -> Void = { _ in }, batchEnded: (Int, Int) -> Void = { _, _ in }) throws(TrainingError) -> Metrics {
         let store: FeatureStore
         do { store = try FeatureStore(path: storePath) } catch { throw TrainingError(error.description) }
-        guard store.parameters.kind == .mfcc else {
-            throw TrainingError("\(storePath): deep models take MFCC frames; this store holds \(store.parameters.kind.rawValue)")
+        guard FeatureKind.storable.contains(store.parameters.kind) else {
+            throw TrainingError("\(storePath): deep models take frames of \(FeatureKind.storable.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue)")
         }
         let data: SequenceData
         do { data = try SequenceData(store: store, layout: config.input, frames: config.frames, augmented: augmented) } catch { throw TrainingError(error.description) }

@@ -2,6 +2,9 @@ import Testing
 import IntoneTestSupport
 import IntoneFeatures
 import IntoneFormats
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Probabilistic YIN against `librosa.pyin` 0.11 (Tests/Fixtures/reference/pitch, made by
 /// scripts/reference/make_pitch_references.py) on the fixtures' librosa-loaded signals, in three
@@ -66,5 +69,57 @@ struct PYINTests {
         #expect(voicingAgreement == f0.count)
         #expect(sameF0 == bothVoiced.count)
         #expect(probabilityError < 1e-12)
+    }
+}
+
+/// pYIN's argument checks (librosa's wording) and the prosody rows built on it.
+struct PYINParameterAndProsodyTests {
+    @Test func settingsOutOfRangeAreRefusedWithLibrosasReasons() {
+        func reason(_ p: PYINParameters, sr: Double = 22050) -> String? {
+            do { _ = try PYIN(parameters: p, sampleRate: sr); return nil } catch { return error.description }
+        }
+        #expect(reason(PYINParameters(fmax: 12000)) == "invalid feature parameter: fmax=12000.0 cannot exceed the Nyquist frequency 11025.0")
+        #expect(reason(PYINParameters(fmin: 500, fmax: 400)) == "invalid feature parameter: fmin=500.0 must be less than fmax=400.0")
+        #expect(reason(PYINParameters(fmin: 5, fmax: 400))?.hasPrefix("invalid feature parameter: fmin=5.0 is too small for frame_length=2048 and sr=22050.0") == true)
+        #expect(reason(PYINParameters(resolution: 1.5))?.contains("resolution must be in (0, 1)") == true)
+        #expect(reason(PYINParameters(switchProbability: 0))?.contains("switch_prob must be in (0, 1)") == true)
+        // 0.5 octaves per frame at most would need more bins than 60-70 Hz has.
+        #expect(reason(PYINParameters(fmin: 60, fmax: 70))?.contains("allows 101 pitch bins per frame, more than the 27 bins") == true)
+        #expect(reason(PYINParameters(), sr: 22050) == nil)
+    }
+
+    @Test func nonFiniteOrTooShortAudioIsAnErrorNotACrash() throws {
+        let pyin = try PYIN(parameters: PYINParameters(center: false), sampleRate: 22050)
+        #expect(throws: FeatureError.invalidParameter("audio buffer is not finite everywhere")) {
+            try pyin.track([0, .nan, 0] + [Float](repeating: 0, count: 4000))
+        }
+        #expect(throws: FeatureError.signalTooShort(samples: 100, needed: 2048)) { try pyin.track([Float](repeating: 0.1, count: 100)) }
+        // Centred, even an empty signal has one (unvoiced) frame, as in librosa.
+        let centred = try PYIN(parameters: PYINParameters(), sampleRate: 22050).track([])
+        #expect(centred.frames == 1 && centred.voiced == [false] && centred.f0[0].isNaN)
+    }
+
+    @Test func prosodyRowsAreSemitonesOfTheSpeechRangeTrackVoicingAndLevel() throws {
+        let samples = try Fixtures.loadedSamples("speech_22k")
+        let extractor = try FeatureExtractor()
+        let prosody = try extractor.compute(.prosody, from: samples)
+        let track = try PYIN(parameters: extractor.prosodyPitchParameters, sampleRate: 22050).track(samples)
+        let level = rootMeanSquare(samples)
+        #expect(prosody.rows == 3 && prosody.frames == track.frames && track.frames == 130)
+        for t in 0..<track.frames {
+            let semitones: Float = track.voiced[t] ? Float(12 * log2(track.f0[t] / 27.5)) : 0
+            #expect(prosody[0, t] == semitones)
+            #expect(prosody[1, t] == Float(track.voicedProbability[t]))
+            #expect(prosody[2, t] == 20 * log10f(max(level.values[t], 1e-5)))
+        }
+        // espeak's voice sits around 80-120 Hz: 18-26 semitones above 27.5 Hz where voiced.
+        let voiced = (0..<track.frames).filter { track.voiced[$0] }
+        #expect(voiced.count > 80)
+        #expect(voiced.allSatisfy { (18...26).contains(prosody[0, $0]) })
+
+        let both = try extractor.compute(.mfccProsody, from: samples)
+        #expect(both == FeatureMatrix.stacked([try extractor.mfcc(samples), prosody]))
+        #expect(FeatureKind.mfccProsody.rows(for: extractor.parameters) == 43)
+        #expect(!FeatureKind.storable.contains(.pitch))
     }
 }
