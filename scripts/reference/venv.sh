@@ -4,7 +4,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="$REPO_ROOT/.venv-reference"
 PY="$VENV/bin/python"
 
-PINS=(librosa==0.11.0 numpy==2.4.6 scipy==1.17.1 soundfile==0.14.0 soxr==1.1.0)
+PINS=(librosa==0.11.0 numpy==2.4.6 scipy==1.17.1 soundfile==0.14.0 soxr==1.1.0 opensmile==2.6.0)
 
 if [[ ! -x "$PY" ]]; then
     echo "==> creating $VENV" >&2
