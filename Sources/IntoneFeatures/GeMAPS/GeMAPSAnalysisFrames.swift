@@ -57,19 +57,21 @@ public struct GeMAPSAnalysisFrames: Sendable {
 
         let gaussian = Self.gaussianWindow(count: longLength, sigma: 0.4)
         let hamming = Self.hammingWindow(count: shortLength)
+        let longTransform = FrameTransform(fftLength: longFFTLength)
+        let shortTransform = FrameTransform(fftLength: shortFFTLength)
         var longMagnitudes: [[Float]] = [], longRMS: [Float] = []
         for frame in Self.frames(of: scaled, length: longLength, step: step) {
             let windowed = zip(frame, gaussian).map { $0 * Float($1) }
             var sumOfSquares = 0.0
             for value in windowed { sumOfSquares += Double(value) * Double(value) }
             longRMS.append(Float((sumOfSquares / Double(windowed.count)).squareRoot()))
-            longMagnitudes.append(Self.magnitudes(of: Self.spectrum(windowed, fftLength: longFFTLength)))
+            longMagnitudes.append(Self.magnitudes(of: longTransform.spectrum(of: windowed)))
         }
         var shortMagnitudes: [[Float]] = [], shortSpectra: [[Float]] = [], shortFrames: [[Float]] = []
         for frame in Self.frames(of: scaled, length: shortLength, step: step) {
             shortFrames.append(frame)
             let windowed = zip(frame, hamming).map { $0 * Float($1) }
-            let spectrum = Self.spectrum(windowed, fftLength: shortFFTLength)
+            let spectrum = shortTransform.spectrum(of: windowed)
             shortSpectra.append(spectrum)
             shortMagnitudes.append(Self.magnitudes(of: spectrum))
         }
@@ -108,20 +110,31 @@ public struct GeMAPSAnalysisFrames: Sendable {
         return length
     }
 
-    /// The real FFT of `frame` zero-padded to `fftLength`: interleaved (re, im) for bins 0 … N/2.
-    static func spectrum(_ frame: [Float], fftLength: Int) -> [Float] {
-        let fft = RealFFT.plan(size: fftLength)
-        let input = FFTBuffer(count: fftLength)
-        let output = FFTBuffer(count: 2 * fft.bins)
-        for (i, value) in frame.prefix(fftLength).enumerated() { input.pointer[i] = value }
-        fft.forward(input, into: output)
-        return Array(UnsafeBufferPointer(start: output.pointer, count: 2 * fft.bins))
-    }
-
     static func magnitudes(of spectrum: [Float]) -> [Float] {
         stride(from: 0, to: spectrum.count, by: 2).map { k in
             let re = Double(spectrum[k]), im = Double(spectrum[k + 1])
             return Float((re * re + im * im).squareRoot())
         }
+    }
+}
+
+/// One stream's FFT plan and scratch buffers, made once and reused for every frame.
+private struct FrameTransform {
+    let fft: RealFFT
+    let input: FFTBuffer
+    let output: FFTBuffer
+
+    init(fftLength: Int) {
+        fft = RealFFT.plan(size: fftLength)
+        input = FFTBuffer(count: fftLength)
+        output = FFTBuffer(count: 2 * fft.bins)
+    }
+
+    /// The real FFT of `frame` zero-padded to the FFT length: interleaved (re, im) for bins 0 … N/2.
+    func spectrum(of frame: [Float]) -> [Float] {
+        input.pointer.update(repeating: 0, count: fft.size)
+        for (i, value) in frame.prefix(fft.size).enumerated() { input.pointer[i] = value }
+        fft.forward(input, into: output)
+        return Array(UnsafeBufferPointer(start: output.pointer, count: 2 * fft.bins))
     }
 }
