@@ -157,16 +157,22 @@ public final class RingEpochRunner: ReplicaEpochRunner, @unchecked Sendable {
         lock.withLock { for (i, p) in cold.enumerated() where done.get(i) == true { warmed.insert(p.worker) } }
     }
 
-    /// Ring workers now; at the first epoch, waits up to `gatherSeconds` for `wanted` of them (and
-    /// up to `waitForWorkers` for one).
+    /// Ring workers now; at the first epoch, waits up to `gatherSeconds` for `wanted` of them; when
+    /// none is connected (at the start, or after a coordinator restart), up to `waitForWorkers` for one.
     func gatherPeers(wanted: Int, first: Bool) -> [GangWorker] {
         let begun = Date()
+        var told = false
         while true {
             let peers = placement.gangWorkers
             let waited = Date().timeIntervalSince(begun)
             if peers.count >= wanted || (!first && !peers.isEmpty) || (!peers.isEmpty && waited >= gatherSeconds) { return peers }
             if waited >= waitForWorkers { return peers }
-            if !first && peers.isEmpty && waited >= min(waitForWorkers, 5) { return peers }
+            // After a broken ring with no worker left (a restarted coordinator that the workers have
+            // not rejoined yet, say), wait for them as long as for the first one.
+            if !first && peers.isEmpty && waited >= 2 && !told {
+                log("no ring worker connected; waiting up to \(Int(waitForWorkers)) s for workers to (re)join")
+                told = true
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

@@ -34,8 +34,11 @@ public struct GeMAPSAnalysisFrames: Sendable {
     public let longRMS: [Float]
     /// Magnitude spectra of the Hamming-windowed short frames (`shortFFTLength / 2 + 1` each).
     public let shortMagnitudes: [[Float]]
-    /// Complex spectra of the Hamming-windowed short frames, interleaved (re, im) for bins 0 … N/2.
-    public let shortSpectra: [[Float]]
+    /// Complex spectra of the Hamming-windowed short frames zero-padded symmetrically
+    /// (`(N − length) / 2` zeros before the frame), in the packed fft4g layout
+    /// (`[Re X0, Re X(N/2), Re X1, −Im X1, …]`, N values) that openSMILE's `gemapsv01b_fftcH25`
+    /// level holds and its formant chain (``GeMAPSFormants``) reads.
+    public let shortCenteredSpectra: [[Float]]
     /// The unwindowed short frames (for `cEnergy` on `gemapsv01b_frame25`).
     public let shortFrames: [[Float]]
     /// The input samples after the 16-bit round trip, as the frames were cut from them.
@@ -67,18 +70,19 @@ public struct GeMAPSAnalysisFrames: Sendable {
             longRMS.append(Float((sumOfSquares / Double(windowed.count)).squareRoot()))
             longMagnitudes.append(Self.magnitudes(of: longTransform.spectrum(of: windowed)))
         }
-        var shortMagnitudes: [[Float]] = [], shortSpectra: [[Float]] = [], shortFrames: [[Float]] = []
+        var shortMagnitudes: [[Float]] = [], shortCenteredSpectra: [[Float]] = [], shortFrames: [[Float]] = []
+        let centring = (shortFFTLength - shortLength) / 2
         for frame in Self.frames(of: scaled, length: shortLength, step: step) {
             shortFrames.append(frame)
             let windowed = zip(frame, hamming).map { $0 * Float($1) }
-            let spectrum = shortTransform.spectrum(of: windowed)
-            shortSpectra.append(spectrum)
-            shortMagnitudes.append(Self.magnitudes(of: spectrum))
+            shortMagnitudes.append(Self.magnitudes(of: shortTransform.spectrum(of: windowed)))
+            shortCenteredSpectra.append(GeMAPSSpectrumResampler.packedLayout(
+                fromInterleaved: shortTransform.spectrum(of: windowed, offset: centring)))
         }
         self.longMagnitudes = longMagnitudes
         self.longRMS = longRMS
         self.shortMagnitudes = shortMagnitudes
-        self.shortSpectra = shortSpectra
+        self.shortCenteredSpectra = shortCenteredSpectra
         self.shortFrames = shortFrames
     }
 
@@ -130,10 +134,11 @@ private struct FrameTransform {
         output = FFTBuffer(count: 2 * fft.bins)
     }
 
-    /// The real FFT of `frame` zero-padded to the FFT length: interleaved (re, im) for bins 0 … N/2.
-    func spectrum(of frame: [Float]) -> [Float] {
+    /// The real FFT of `frame` placed `offset` samples into a zero buffer of the FFT length:
+    /// interleaved (re, im) for bins 0 … N/2.
+    func spectrum(of frame: [Float], offset: Int = 0) -> [Float] {
         input.pointer.update(repeating: 0, count: fft.size)
-        for (i, value) in frame.prefix(fft.size).enumerated() { input.pointer[i] = value }
+        for (i, value) in frame.prefix(fft.size - offset).enumerated() { input.pointer[offset + i] = value }
         fft.forward(input, into: output)
         return Array(UnsafeBufferPointer(start: output.pointer, count: 2 * fft.bins))
     }
