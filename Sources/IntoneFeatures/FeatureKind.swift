@@ -1,7 +1,8 @@
 /// The features `intone features --kind` computes, each named as on the command line.
 ///
-/// Every kind gives a rows × frames matrix on the frame grid of the STFT settings
-/// (`1 + samples / hop` frames when centred), so kinds can be stacked.
+/// Every kind but `egemaps` gives a rows × frames matrix on the frame grid of the STFT settings
+/// (`1 + samples / hop` frames when centred), so kinds can be stacked; `egemaps` describes the
+/// whole clip in one frame.
 public enum FeatureKind: String, CaseIterable, Sendable, Codable {
     /// MFCC, `n_mfcc` rows: `librosa.feature.mfcc(y=y, sr=sr, n_mfcc=40)`.
     case mfcc
@@ -33,9 +34,17 @@ public enum FeatureKind: String, CaseIterable, Sendable, Codable {
     case prosody
     /// The MFCC rows followed by the 3 prosody rows: spectral envelope and prosody in one matrix.
     case mfccProsody = "mfcc-prosody"
+    /// The 88 eGeMAPSv02 functionals of the whole clip (openSMILE 2.6.0's `eGeMAPSv02`, names in
+    /// `EGeMAPS.names`), 88 rows and one frame.
+    case egemaps
+    /// The MFCC rows followed by the 88 eGeMAPS functionals of the clip repeated on every frame.
+    case mfccEGeMAPS = "mfcc-egemaps"
 
     /// Kinds a feature store holds (`intone extract --features`): the ones whose values are all finite.
-    public static let storable: [FeatureKind] = [.mfcc, .mfccProsody, .prosody]
+    public static let storable: [FeatureKind] = [.mfcc, .mfccProsody, .prosody, .egemaps, .mfccEGeMAPS]
+
+    /// Storable kinds with frames over time, the input deep networks take (all but `egemaps`).
+    public static let framed: [FeatureKind] = storable.filter { $0 != .egemaps }
 
     /// Rows of the matrix this kind gives for `parameters`.
     public func rows(for parameters: FeatureParameters) -> Int {
@@ -46,6 +55,8 @@ public enum FeatureKind: String, CaseIterable, Sendable, Codable {
         case .zcr, .rms, .centroid, .bandwidth, .ber: return 1
         case .pitch, .prosody: return 3
         case .mfccProsody: return parameters.nMFCC + 3
+        case .egemaps: return 88
+        case .mfccEGeMAPS: return parameters.nMFCC + 88
         }
     }
 }
@@ -80,6 +91,8 @@ extension FeatureExtractor {
         case .pitch: return try pitch(samples)
         case .prosody: return try prosody(samples)
         case .mfccProsody: return FeatureMatrix.stacked([try mfcc(samples), try prosody(samples)])
+        case .egemaps: return egemaps(samples)
+        case .mfccEGeMAPS: return try mfccWithEGeMAPS(samples)
         }
     }
 }

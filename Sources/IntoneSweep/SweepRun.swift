@@ -60,8 +60,8 @@ public struct SweepRun: Sendable {
         do { deep = try all.filter { DeepCandidate.networks.contains($0.estimator) }.map { c throws(ParameterError) in
             try DeepCandidate(network: c.estimator, parameters: c.parameters, order: c.order)
         } } catch { throw SweepError(error.description) }
-        if !deep.isEmpty && !FeatureKind.storable.contains(store.parameters.kind) {
-            throw SweepError("\(storePath): deep networks take frames of \(FeatureKind.storable.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue)")
+        if !deep.isEmpty && !FeatureKind.framed.contains(store.parameters.kind) {
+            throw SweepError("\(storePath): deep networks take frames of \(FeatureKind.framed.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue) (one vector per clip: classic estimators only)")
         }
 
         // Classic estimators: which configurations, and with how much data (successive halving

@@ -74,8 +74,8 @@ public struct TrainingRun: Sendable {
     public func run(epochEnded: (EpochRecord) -> Void = { _ in }, batchEnded: (Int, Int) -> Void = { _, _ in }) throws(TrainingError) -> Metrics {
         let store: FeatureStore
         do { store = try FeatureStore(path: storePath) } catch { throw TrainingError(error.description) }
-        guard FeatureKind.storable.contains(store.parameters.kind) else {
-            throw TrainingError("\(storePath): deep models take frames of \(FeatureKind.storable.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue)")
+        guard FeatureKind.framed.contains(store.parameters.kind) else {
+            throw TrainingError("\(storePath): deep models take frames of \(FeatureKind.framed.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue) (one vector per clip: train a classic model with `intone sweep`)")
         }
         let data: SequenceData
         do { data = try SequenceData(store: store, layout: config.input, frames: config.frames, augmented: augmented) } catch { throw TrainingError(error.description) }

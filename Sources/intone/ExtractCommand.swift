@@ -11,7 +11,7 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Decode, split by speaker, augment and extract features into a feature store.",
         discussion: """
         Writes STORE/manifest.csv (path,corpus,speaker,label,source_label,split,augmentation,sha256,features,frames), \
-        STORE/features/**/*.npy (float32 MFCC, 40 × frames, unpadded; 43 rows with --features mfcc-prosody), STORE/params.json, STORE/errors.csv and \
+        STORE/features/**/*.npy (float32 MFCC, 40 × frames, unpadded; 43 rows with --features mfcc-prosody, 88 × 1 with egemaps, 128 rows with mfcc-egemaps), STORE/params.json, STORE/errors.csv and \
         STORE/skipped.csv. Re-running computes only what is missing; a store made with other feature \
         parameters is refused. Splits are speaker-independent unless --split random is given. With \
         --local-workers, --bind or --cluster the decoding and feature computation run on cluster workers \
@@ -23,6 +23,7 @@ struct ExtractCommand: ParsableCommand {
           intone extract --data ~/corpora/Crema --data ~/corpora/Tess --out store --augment --jobs 2
           intone extract --data ~/corpora/Crema --out phone-store --channel telephone
           intone extract --data ~/corpora/Crema --out prosody-store --features mfcc-prosody
+          intone extract --data ~/corpora/Crema --out egemaps-store --features egemaps --channel telephone
           intone extract --data data/generated/small --out runs/store --local-workers 2
           intone extract --data ~/corpora/Crema --out store --cluster tcp://10.0.0.1:5555 --key keys/me.key --coordinator-key keys/coordinator.pub
         """
@@ -60,7 +61,7 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: .customLong("n-mfcc"), help: "MFCC coefficients.")
     var nMFCC: Int = 40
 
-    @Option(help: "The feature set stored per example: mfcc (the default: n_mfcc rows), mfcc-prosody (the MFCC rows and 3 prosody rows: F0 in semitones by pYIN, voicing probability, level in dB) or prosody (the 3 rows alone).")
+    @Option(help: "The feature set stored per example: mfcc (the default: n_mfcc rows), mfcc-prosody (the MFCC rows and 3 prosody rows: F0 in semitones by pYIN, voicing probability, level in dB), prosody (the 3 rows alone), egemaps (the 88 eGeMAPSv02 functionals of the clip: 88 × 1, classic models only) or mfcc-egemaps (the MFCC rows, then the 88 functionals on every frame).")
     var features: FeatureKind = .mfcc
 
     @Flag(name: .customLong("no-calm-fold"), help: "Do not count RAVDESS calm as neutral (skip it instead).")

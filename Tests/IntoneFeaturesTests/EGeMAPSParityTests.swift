@@ -14,7 +14,7 @@ import IntoneFeatures
 /// - formant frequencies, bandwidths and amplitudes and H1–A3 (which reads F3): mean within
 ///   0.8 %, spread (stddevNorm) within 9.1 % (F3 bandwidth, speech_22k);
 /// - jitter, shimmer, HNR, H1–H2 (which follow F0 periods): within 6.4e-4;
-/// - the other 57: within 6e-6 relative.
+/// - the other 60: within 6e-6 relative.
 struct EGeMAPSParityTests {
     static func tolerance(_ name: String) -> Double {
         let formantLike = ["F1", "F2", "F3", "logRelF0-H1-A3"].contains { name.hasPrefix($0) }

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import IntoneTestSupport
+import IntoneFormats
+
+/// eGeMAPS through the command line: `intone features --kind egemaps` gives openSMILE's values,
+/// `intone extract --features egemaps|mfcc-egemaps` stores train classic sweeps that score calls,
+/// and deep networks refuse a store without frames, saying why.
+struct EGeMAPSCommandTests {
+    @Test func featuresGivesOpenSMILEsFunctionals() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        try IntoneProcess.succeed(["features", "--kind", "egemaps", "--summary", "none", "--sr", "22050",
+                                   "--out", dir.file("f"), Fixtures.audio("speech_22k.flac"), "--quiet"])
+        let got = try NPYFile.read(path: dir.file("f/speech_22k.npy"))
+        #expect(got.shape == [88, 1])
+        let want = try NPYTypedArray.read(path: Fixtures.referencePath("egemaps/speech_22k.functionals")).doubles
+        // F0 mean (0), loudness mean (10), MFCC 1 mean (22), equivalent sound level (87): exact to 1e-5.
+        for i in [0, 10, 22, 87] where i < got.values.count {
+            #expect(abs(Double(got.values[i]) - want[i]) <= 1e-5 * abs(want[i]), "functional \(i): \(got.values[i]) vs \(want[i])")
+        }
+    }
+
+    @Test func egemapsStoresTrainClassicSweepsThatScoreCalls() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        try IntoneProcess.succeed(["extract", "--data", SharedCorpus.corpus, "--out", dir.file("egemaps"), "--features", "egemaps", "--quiet"])
+        let params = try String(contentsOfFile: dir.file("egemaps/params.json"), encoding: .utf8)
+        #expect(params.contains("\"kind\" : \"egemaps\""), "\(params)")
+        let manifest = try CSVRows.read(dir.file("egemaps/manifest.csv"))
+        let first = try NPYFile.read(path: dir.file("egemaps/" + manifest[0][8]))
+        #expect(first.shape == [88, 1])
+        #expect(first.values.allSatisfy { $0.isFinite })
+
+        try IntoneProcess.succeed(["extract", "--data", SharedCorpus.corpus, "--out", dir.file("both"), "--features", "mfcc-egemaps", "--quiet"])
+        let both = try NPYFile.read(path: dir.file("both/" + (try CSVRows.read(dir.file("both/manifest.csv")))[0][8]))
+        #expect(both.shape.count == 2 && both.shape[0] == 128)
+        if both.shape.count == 2 && both.shape[0] == 128 {
+            // Rows 40-127 are the clip's functionals on every frame: the same as the egemaps store's.
+            let frames = both.shape[1]
+            for r in [40, 50, 127] {
+                let row = both.values[(r * frames)..<((r + 1) * frames)]
+                #expect(row.allSatisfy { $0 == first.values[r - 40] }, "row \(r)")
+            }
+        }
+
+        try "seed: 1\ncv: 3\nfeatures: mean\nnormalization: per_speaker\nestimators:\n  sgd:\n    loss: [log_loss]\n"
+            .write(toFile: dir.file("spec.yaml"), atomically: true, encoding: .utf8)
+        try IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("sweep"), "--quiet"])
+        let model = try String(contentsOfFile: dir.file("sweep/model/model.json"), encoding: .utf8)
+        #expect(model.contains("egemaps"))
+        try IntoneProcess.succeed(["score", "--model", dir.file("sweep/model"), "--out", dir.file("scores"), SharedCorpus.calls, "--quiet"])
+        #expect(try CSVRows.read(dir.file("scores/windows.csv")).count > 10)
+        #expect(try CSVRows.read(dir.file("scores/calls.csv")).count == 3)
+
+        try "seed: 1\ncv: 2\nestimators:\n  default:\n    filters: [8]\n    epochs: 1\n"
+            .write(toFile: dir.file("deep.yaml"), atomically: true, encoding: .utf8)
+        let refused = try IntoneProcess.run(["sweep", "--spec", dir.file("deep.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("deep")])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("deep networks take frames of mfcc, mfcc-prosody, prosody, mfcc-egemaps; this store holds egemaps"), "\(refused.stderr)")
+    }
+}
