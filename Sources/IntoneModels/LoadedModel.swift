@@ -16,12 +16,16 @@ public struct LoadedModel: Sendable {
     public let features: ModelArchive.FeatureSpec
     /// Spec name of the estimator (`deep` for networks).
     public let estimator: String
+    /// The folder's `calibration.json`, applied to every probability this model gives.
+    public var calibration: ModelCalibration?
 
-    public init(predictor: Predictor, classes: [String], features: ModelArchive.FeatureSpec, estimator: String) {
+    public init(predictor: Predictor, classes: [String], features: ModelArchive.FeatureSpec, estimator: String,
+                calibration: ModelCalibration? = nil) {
         self.predictor = predictor
         self.classes = classes
         self.features = features
         self.estimator = estimator
+        self.calibration = calibration
     }
 
     /// The classic classifier, if this is a classic model.
@@ -38,6 +42,9 @@ public struct LoadedModel: Sendable {
         return matrices.map { summary.summarise($0) }
     }
 
+    /// `p` through the model's calibration (unchanged without one).
+    func calibrated(_ p: [Double]) -> [Double] { calibration.map { $0.apply(p) } ?? p }
+
     /// Class probabilities of a classic model for vectors already summarised and, for a per-speaker
     /// model, standardised as one group (`rows` from `summaries`, all of one call or one speaker).
     public func probabilities(summaries rows: [[Float]]) -> [[Double]] {
@@ -49,7 +56,7 @@ public struct LoadedModel: Sendable {
         let x = scaler.transform(Matrix(rows: rows.count, columns: width, values: values))
         let p = classifier.probabilities(x)
         let k = classifier.classCount
-        return (0..<rows.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+        return (0..<rows.count).map { calibrated(Array(p[($0 * k)..<(($0 + 1) * k)])) }
     }
 
     /// Class probabilities for feature matrices (coefficients × frames), one row per matrix. A
@@ -57,7 +64,7 @@ public struct LoadedModel: Sendable {
     public func probabilities(_ matrices: [FeatureMatrix]) -> [[Double]] {
         switch predictor {
         case .deep(let network):
-            return network.probabilities(matrices)
+            return network.probabilities(matrices).map(calibrated)
         case .classic:
             return probabilities(summaries: summaries(matrices))
         }

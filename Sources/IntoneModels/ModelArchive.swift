@@ -93,7 +93,10 @@ public enum ModelArchive {
             let scaler = StandardScaler(mean: try NPYTypedArray.read(path: path + "/" + (d.scaler["mean"] ?? "scaler_mean.npy")).doubles,
                                         scale: try NPYTypedArray.read(path: path + "/" + (d.scaler["scale"] ?? "scaler_scale.npy")).doubles)
             let classifier = try ClassifierArchive.load(kind: d.classifier.kind, weights: ModelWeights(arrays: arrays, attributes: d.classifier.attributes))
-            return LoadedModel(predictor: .classic(classifier, scaler), classes: d.classes, features: d.features, estimator: d.classifier.estimator)
+            return LoadedModel(predictor: .classic(classifier, scaler), classes: d.classes, features: d.features, estimator: d.classifier.estimator,
+                               calibration: try ModelCalibration.load(path: path))
+        } catch let error as ModelError {
+            throw error
         } catch let error as NPYError {
             throw ModelError("\(path): \(error)")
         } catch let error as LearningError {

@@ -88,6 +88,17 @@ extension SweepRun {
             } catch {
                 throw SweepError("saving the model: \(error)")
             }
+            do {
+                if let c = try runner.calibration(estimator: winnerScored.candidate.estimator,
+                                                  parameters: winnerScored.candidate.parameters, final: final) {
+                    try c.save(to: modelFolder)
+                    let test = c.testECEBefore.map { String(format: "; test speakers %.3f → %.3f", $0, c.testECEAfter ?? 0) } ?? ""
+                    log(String(format: "calibration: temperature %.3f; expected calibration error on the validation speakers %.3f → %.3f", c.temperature,
+                               c.validationECEBefore, c.validationECEAfter) + test)
+                }
+            } catch {
+                throw SweepError("calibrating the model: \(error)")
+            }
             winnerTest = final.test.map(BestArtifact.TestScore.init)
             winnerConfusion = final.test?.confusion
         case .deep(let test, let confusion, let folder):

@@ -5,7 +5,7 @@ import IntoneFormats
 
 /// eGeMAPS through the command line: `intone features --kind egemaps` gives openSMILE's values,
 /// `intone extract --features egemaps|mfcc-egemaps` stores train classic sweeps that score calls,
-/// and deep networks refuse a store without frames, saying why.
+/// with a calibrated winner, and deep networks refuse a store without frames, saying why.
 struct EGeMAPSCommandTests {
     @Test func featuresGivesOpenSMILEsFunctionals() throws {
         let dir = try TemporaryDirectory()
@@ -49,6 +49,22 @@ struct EGeMAPSCommandTests {
         try IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("sweep"), "--quiet"])
         let model = try String(contentsOfFile: dir.file("sweep/model/model.json"), encoding: .utf8)
         #expect(model.contains("egemaps"))
+        // The winner's calibration: a temperature fitted on the validation speakers, the expected
+        // calibration error before and after; predict applies it (same labels, other probabilities).
+        let calibration = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("sweep/model/calibration.json")))) as? [String: Any]
+        let temperature = calibration?["temperature"] as? Double ?? 0
+        #expect(temperature > 0.05 && temperature < 20, "\(calibration ?? [:])")
+        #expect((calibration?["validation_ece_after"] as? Double ?? 1) <= (calibration?["validation_ece_before"] as? Double ?? 0) + 1e-9)
+        #expect(calibration?["test_ece_before"] is Double && calibration?["test_ece_after"] is Double)
+        let clips = try FileManager.default.subpathsOfDirectory(atPath: SharedCorpus.corpus).filter { $0.hasSuffix(".wav") }.prefix(4).map { SharedCorpus.corpus + "/" + $0 }
+        let calibrated = try IntoneProcess.run(["predict", "--model", dir.file("sweep/model")] + clips)
+        try FileManager.default.moveItem(atPath: dir.file("sweep/model/calibration.json"), toPath: dir.file("calibration.json"))
+        let raw = try IntoneProcess.run(["predict", "--model", dir.file("sweep/model")] + clips)
+        try FileManager.default.moveItem(atPath: dir.file("calibration.json"), toPath: dir.file("sweep/model/calibration.json"))
+        let labels = { (out: String) in out.split(separator: "\n").map { $0.split(separator: ",").prefix(2).joined(separator: ",") } }
+        #expect(calibrated.status == 0 && raw.status == 0)
+        #expect(labels(calibrated.stdout) == labels(raw.stdout))
+        if abs(temperature - 1) > 0.01 { #expect(calibrated.stdout != raw.stdout) }
         try IntoneProcess.succeed(["score", "--model", dir.file("sweep/model"), "--out", dir.file("scores"), SharedCorpus.calls, "--quiet"])
         #expect(try CSVRows.read(dir.file("scores/windows.csv")).count > 10)
         #expect(try CSVRows.read(dir.file("scores/calls.csv")).count == 3)
