@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneTestSupport", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneModelsTests", dependencies: ["IntoneTestSupport", "IntoneModels", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneTraining", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
-        .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine"]),
+        .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine", "IntoneModels"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneModels", "IntoneSweep", "IntoneNeural"]),
     ],

@@ -43,6 +43,8 @@ public enum AudioFileType: String, CaseIterable, Sendable {
     case wavFloat = "wav-float"
     case wavULaw = "wav-ulaw"
     case wavALaw = "wav-alaw"
+    /// GSM 06.10 full-rate speech coding in WAV (8 kHz mono only; lossy).
+    case wavGSM610 = "wav-gsm610"
     case flac = "flac"
     case oggVorbis = "ogg-vorbis"
     case oggOpus = "ogg-opus"
@@ -58,6 +60,7 @@ public enum AudioFileType: String, CaseIterable, Sendable {
         case .wavFloat: return Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .wavULaw: return Int32(SF_FORMAT_WAV | SF_FORMAT_ULAW)
         case .wavALaw: return Int32(SF_FORMAT_WAV | SF_FORMAT_ALAW)
+        case .wavGSM610: return Int32(SF_FORMAT_WAV | SF_FORMAT_GSM610)
         case .flac: return Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
         case .oggVorbis: return Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
         case .oggOpus: return Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
@@ -68,7 +71,7 @@ public enum AudioFileType: String, CaseIterable, Sendable {
     /// The usual file-name extension.
     public var fileExtension: String {
         switch self {
-        case .wavPCMU8, .wavPCM16, .wavPCM24, .wavPCM32, .wavFloat, .wavULaw, .wavALaw: return "wav"
+        case .wavPCMU8, .wavPCM16, .wavPCM24, .wavPCM32, .wavFloat, .wavULaw, .wavALaw, .wavGSM610: return "wav"
         case .flac: return "flac"
         case .oggVorbis, .oggOpus: return "ogg"
         case .mp3: return "mp3"

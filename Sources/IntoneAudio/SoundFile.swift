@@ -29,6 +29,9 @@ public final class SoundFileReader: @unchecked Sendable {
     /// Header information.
     public let info: AudioInfo
     private let handle: OpaquePointer
+    /// The frame the next read starts at (tracked here: some encodings, GSM 06.10 in WAV for one,
+    /// cannot seek at all, and a seek to where the reader already is must not fail for them).
+    public private(set) var position = 0
 
     /// Opens `path` for reading.
     ///
@@ -72,9 +75,11 @@ public final class SoundFileReader: @unchecked Sendable {
 
     /// Moves the read position to `frame` (from the start).
     public func seek(toFrame frame: Int) throws(AudioError) {
+        if frame == position { return }
         if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
             throw AudioError(file: path, reason: .decodeFailed("cannot seek to frame \(frame): \(lastError)"))
         }
+        position = frame
     }
 
     /// Reads up to `frames` interleaved frames into `buffer` (which must hold `frames * channels` floats).
@@ -85,6 +90,7 @@ public final class SoundFileReader: @unchecked Sendable {
         if got < 0 || (got < frames && sf_error(handle) != SF_ERR_NO_ERROR) {
             throw AudioError(file: path, reason: .decodeFailed(lastError))
         }
+        position += Int(got)
         return Int(got)
     }
 

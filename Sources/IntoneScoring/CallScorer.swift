@@ -14,6 +14,8 @@ public struct WindowScore: Codable, Equatable, Sendable {
     public var label: String
     /// One probability per model class, in the model's class order.
     public var probabilities: [Double]
+    /// With smoothing (`WindowSmoothing`), the window's own label before it; `nil` otherwise.
+    public var rawLabel: String? = nil
 
     public init(index: Int, start: Double, end: Double, label: String, probabilities: [Double]) {
         self.index = index

@@ -3,7 +3,8 @@ import IntoneFormats
 
 /// A picture of how emotion runs through one call, for a person to look at (`intone score --timelines`):
 /// the class probabilities of the scored windows stacked over time, a strip with the most probable
-/// class above them, and gaps where no window was scored (silence). Long calls are drawn in at most
+/// class above them, and gaps where no window was scored (silence). With smoothing (windows with a
+/// `rawLabel`) a second strip above shows the smoothed labels over the raw ones. Long calls are drawn in at most
 /// `columns` columns, each the mean of the windows whose hop (the stretch from a window's start to
 /// the next one's) overlaps it.
 public enum CallTimeline {
@@ -19,7 +20,9 @@ public enum CallTimeline {
     /// The SVG page for `call`, whose windows carry one probability per entry of `classes`.
     public static func svg(_ call: CallResult, classes: [String], columns maxColumns: Int = 1000) -> String {
         let width = 1000, left = 60, right = 20, plotWidth = width - left - right
-        let stripTop = 40, stripHeight = 16, top = 64, plotHeight = 160, height = 300
+        let smoothed = call.windows.contains { $0.rawLabel != nil }
+        let shift = smoothed ? 22 : 0
+        let smoothedTop = 40, stripTop = 40 + shift, stripHeight = 16, top = 64 + shift, plotHeight = 160, height = 300 + shift
         let duration = max(call.duration, call.windows.last?.end ?? 0, 1e-9)
         let columns = max(1, min(maxColumns, plotWidth))
         // Mean probabilities of the windows starting in each column.
@@ -40,7 +43,7 @@ public enum CallTimeline {
         }
         let title = "\((call.file as NSString).lastPathComponent) (\(call.channel)): \(call.windows.count) windows, dominant \(call.dominant(classes: classes))"
         var s = SVGPlots.header(width: width, height: height, title: title)
-        s += SVGPlots.text(x: left - 6, y: stripTop + 12, "label", anchor: "end", size: 10)
+        s += SVGPlots.text(x: left - 6, y: stripTop + 12, smoothed ? "raw" : "label", anchor: "end", size: 10)
         s += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"#f4f4f4\"/>\n"
         let columnWidth = Double(plotWidth) / Double(columns)
         func x(_ c: Int) -> String { String(format: "%.2f", Double(left) + Double(c) * columnWidth) }
@@ -61,6 +64,16 @@ public enum CallTimeline {
                 s += "<rect x=\"\(x(c))\" y=\"\(String(format: "%.2f", y))\" width=\"\(w)\" height=\"\(String(format: "%.2f", h))\" fill=\"\(colour(classes[k], index: k))\"/>\n"
             }
             c = end
+        }
+        // The smoothed labels, window by window (each for one hop from its start).
+        if smoothed {
+            s += SVGPlots.text(x: left - 6, y: smoothedTop + 12, "smoothed", anchor: "end", size: 10)
+            for w in call.windows {
+                guard let k = classes.firstIndex(of: w.label) else { continue }
+                let x0 = Double(left) + min(1, max(0, w.start / duration)) * Double(plotWidth)
+                let x1 = Double(left) + min(1, max(0, (w.start + hop) / duration)) * Double(plotWidth)
+                s += "<rect x=\"\(String(format: "%.2f", x0))\" y=\"\(smoothedTop)\" width=\"\(String(format: "%.2f", max(0, x1 - x0) + 0.05))\" height=\"\(stripHeight)\" fill=\"\(colour(classes[k], index: k))\"/>\n"
+            }
         }
         // Axes: probability 0 and 1, time in minutes (or seconds for short calls).
         s += SVGPlots.text(x: left - 6, y: top + 4, "1", anchor: "end", size: 10)

@@ -42,6 +42,9 @@ public struct ScoringJob: Sendable {
     /// Windows whose most probable class is below this probability are labelled `uncertain` in the
     /// outputs (0: never). Applied when the outputs are written, so changing it re-scores nothing.
     public var minConfidence = 0.0
+    /// Temporal smoothing of the window labels (`nil`: none). Applied when the outputs are written,
+    /// before `minConfidence`, so changing it re-scores nothing either.
+    public var smoothing: WindowSmoothing?
     /// The model at `modelPath` when the caller has already loaded it (else `run` loads it).
     public var model: LoadedModel?
 
@@ -156,7 +159,7 @@ public struct ScoringJob: Sendable {
             }
         }
         // Outputs, in input order, from the stored results, one file's at a time.
-        let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes, uncertain: minConfidence > 0)
+        let outputs = try ScoringOutputs(folder: outDirectory, classes: model.classes, uncertain: minConfidence > 0, smoothed: smoothing != nil)
         var pictures = TimelineNames()
         for i in files.indices where errors[files[i]] == nil {
             guard let r = loadResult(keys[i]) else {
@@ -164,8 +167,11 @@ public struct ScoringJob: Sendable {
                 continue
             }
             if !scoredHere.contains(i) { audio += r.first?.duration ?? 0 }
-            try outputs.add(minConfidence > 0 ? r.map { $0.labellingUncertain(below: minConfidence) } : r)
-            if timelines { for call in r { try writeTimeline(call, classes: model.classes, name: pictures.name(for: call)) } }
+            var calls = r
+            if let smoothing { calls = calls.map { smoothing.smooth($0, classes: model.classes) } }
+            if minConfidence > 0 { calls = calls.map { $0.labellingUncertain(below: minConfidence) } }
+            try outputs.add(calls)
+            if timelines { for call in calls { try writeTimeline(call, classes: model.classes, name: pictures.name(for: call)) } }
         }
         try outputs.finish(errors: errors)
         return Summary(files: files.count + problems.count, scored: scored, reused: reused, failed: errors.count,

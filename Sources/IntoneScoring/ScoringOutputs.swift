@@ -16,18 +16,21 @@ public final class ScoringOutputs {
 
     /// Whether calls.csv has a `share_uncertain` column (`--min-confidence`).
     private let uncertain: Bool
+    /// Whether the windows have a `raw_label` after `label` (smoothing).
+    private let smoothed: Bool
 
     /// Starts the files in `folder` for a model with these classes (and, with `uncertain`, a
-    /// `share_uncertain` column in calls.csv).
-    public init(folder: String, classes: [String], uncertain: Bool = false) throws(ScoringError) {
+    /// `share_uncertain` column in calls.csv; with `smoothed`, a `raw_label` after each window's label).
+    public init(folder: String, classes: [String], uncertain: Bool = false, smoothed: Bool = false) throws(ScoringError) {
         self.folder = folder
         self.classes = classes
         self.uncertain = uncertain
+        self.smoothed = smoothed
         do {
             jsonl = try AtomicFileWriter(path: folder + "/windows.jsonl")
             windowsCSV = try AtomicFileWriter(path: folder + "/windows.csv")
             callsCSV = try AtomicFileWriter(path: folder + "/calls.csv")
-            try windowsCSV.append(CSV.row(["file", "channel", "start", "end", "label"] + classes))
+            try windowsCSV.append(CSV.row(["file", "channel", "start", "end", "label"] + (smoothed ? ["raw_label"] : []) + classes))
             try callsCSV.append(CSV.row(["file", "channel", "duration", "speech", "windows", "dominant"] + classes.map { "share_" + $0 }
                                         + (uncertain ? ["share_uncertain"] : []) + ["longest_negative_run", "emotion_changes"]))
         } catch {
@@ -52,6 +55,10 @@ public final class ScoringOutputs {
                     DecimalText.appendFixed(w.end, decimals: 3, to: &row)
                     row.append(contentsOf: ",\"label\":".utf8)
                     JSONText.appendQuoted(w.label, to: &row)
+                    if smoothed {
+                        row.append(contentsOf: ",\"raw_label\":".utf8)
+                        JSONText.appendQuoted(w.rawLabel ?? w.label, to: &row)
+                    }
                     for (c, p) in zip(classes, w.probabilities) {
                         row.append(UInt8(ascii: ","))
                         JSONText.appendQuoted(c, to: &row)
@@ -71,6 +78,10 @@ public final class ScoringOutputs {
                     DecimalText.appendFixed(w.end, decimals: 3, to: &row)
                     row.append(UInt8(ascii: ","))
                     row.append(contentsOf: CSV.field(w.label).utf8)
+                    if smoothed {
+                        row.append(UInt8(ascii: ","))
+                        row.append(contentsOf: CSV.field(w.rawLabel ?? w.label).utf8)
+                    }
                     for p in w.probabilities {
                         row.append(UInt8(ascii: ","))
                         DecimalText.appendFixed(p, decimals: 6, to: &row)

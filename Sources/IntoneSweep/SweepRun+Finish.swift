@@ -114,6 +114,11 @@ extension SweepRun {
             winnerTest = test
             winnerConfusion = confusion
         }
+        if let smoothing = spec.smoothing {
+            do { try smoothing.save(modelFolder: modelFolder) } catch {
+                throw SweepError("saving the model: cannot write \(modelFolder)/\(WindowSmoothing.fileName) (\(error.localizedDescription))")
+            }
+        }
         let winner = winnerScored
         let artifact = BestArtifact(
             seed: spec.seed, cv: spec.folds, scoring: spec.scoring.rawValue, search: searchName, features: spec.features.rawValue,

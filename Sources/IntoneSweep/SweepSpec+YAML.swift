@@ -101,8 +101,22 @@ extension SweepSpec {
                 spec.workersPerTrial = v
             case "pruning":
                 spec.pruning = try PruningSchedule.parse(value, file: file)
+            case "smoothing":
+                guard let m = value.mapping else { throw fail(value, "smoothing must be a mapping such as {method: viterbi, stay: 0.9}") }
+                var stay = 0.9
+                for (k, v) in m {
+                    switch k.string ?? "" {
+                    case "method": guard v.string == "viterbi" else { throw fail(v, "smoothing method must be viterbi") }
+                    case "stay":
+                        guard let x = v.float else { throw fail(v, "smoothing stay must be a number") }
+                        if let problem = WindowSmoothing.problem(stay: x) { throw fail(v, problem) }
+                        stay = x
+                    default: throw fail(k, "unknown smoothing key '\(k.string ?? "")' (known: method, stay)")
+                    }
+                }
+                spec.smoothing = WindowSmoothing(stay: stay)
             default:
-                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, normalization, workers_per_trial, pruning, estimators)")
+                throw fail(keyNode, "unknown key '\(key)' (known: seed, cv, scoring, search, n_samples, halving_factor, features, normalization, smoothing, workers_per_trial, pruning, estimators)")
             }
         }
         if spec.estimators.isEmpty { throw SweepSpecError(file: file, line: nil, reason: "no estimators: add an `estimators:` mapping") }

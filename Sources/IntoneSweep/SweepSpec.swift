@@ -84,6 +84,9 @@ public struct SweepSpec: Equatable, Sendable {
     public var estimators: [EstimatorGrid]
     /// Classic estimators: feature vectors standardised per speaker and channel (`per_speaker`) or not.
     public var normalization: FeatureNormalization = .none
+    /// Temporal smoothing written into the winner's model folder (`smoothing.json`), which
+    /// `intone score` applies to the window labels; `nil`: none.
+    public var smoothing: WindowSmoothing?
     /// Workers each deep trial trains on, data-parallel (the shards of every batch; 1: one worker).
     public var workersPerTrial = 1
     /// How deep trials are stopped early across the sweep.

@@ -226,16 +226,21 @@ public struct Trainer: Sendable {
 
     /// Most probable class of each example (inference mode), a chunk at a time.
     public func predict(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [Int] {
+        try probabilities(net, examples).map { p in
+            var best = 0
+            for c in p.indices.dropFirst() where p[c] > p[best] { best = c }
+            return best
+        }
+    }
+
+    /// Class probabilities of each example (inference mode), a chunk at a time.
+    public func probabilities(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [[Double]] {
         var net = net
-        var out: [Int] = []
+        var out: [[Double]] = []
         try forEachChunk(of: examples, "prediction") { part, inputs, step in
             let p = try net.predictProbabilities(inputs, batchSize: step)
             let k = net.classCount
-            for i in 0..<part.count {
-                var best = 0
-                for c in 1..<k where p.values[i * k + c] > p.values[i * k + best] { best = c }
-                out.append(best)
-            }
+            for i in 0..<part.count { out.append((0..<k).map { Double(p.values[i * k + $0]) }) }
         }
         return out
     }

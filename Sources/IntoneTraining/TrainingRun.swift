@@ -96,10 +96,13 @@ public struct TrainingRun: Sendable {
 
         // Scores of the kept (best validation accuracy) weights.
         let k = SequenceData.classes.count
-        let validation = ClassificationReport(truth: data.labels(data.validation), predicted: try trainer.predict(outcome.network, data.validation), classCount: k)
+        let validationProbabilities = try trainer.probabilities(outcome.network, data.validation)
+        let validation = ClassificationReport(truth: data.labels(data.validation), predicted: validationProbabilities.map(Self.top), classCount: k)
         var testReport: ClassificationReport?
+        var testProbabilities: [[Double]] = []
         if !data.test.isEmpty {
-            testReport = ClassificationReport(truth: data.labels(data.test), predicted: try trainer.predict(outcome.network, data.test), classCount: k)
+            testProbabilities = try trainer.probabilities(outcome.network, data.test)
+            testReport = ClassificationReport(truth: data.labels(data.test), predicted: testProbabilities.map(Self.top), classCount: k)
         }
         let seconds = outcome.history.map(\.seconds)
         let metrics = Metrics(model: config.name, parameters: outcome.network.parameterCount, epochs: outcome.history.count,
@@ -123,6 +126,13 @@ public struct TrainingRun: Sendable {
         } catch {
             throw TrainingError("cannot write the model in \(runDirectory)/model (\(error.localizedDescription))")
         }
+        if let calibration = Self.calibration(validation: validationProbabilities, labels: data.labels(data.validation),
+                                              speakers: Set(data.validation.map(\.row.speakerKey)).count,
+                                              test: testProbabilities, testLabels: data.labels(data.test)) {
+            do { try calibration.save(to: runDirectory + "/model") } catch {
+                throw TrainingError("cannot write \(runDirectory)/model/\(ModelCalibration.fileName) (\(error.localizedDescription))")
+            }
+        }
 
         // Plots and the report.
         let h = outcome.history
@@ -135,6 +145,31 @@ public struct TrainingRun: Sendable {
                                            title: "\(config.name): \(testReport == nil ? "validation" : "test") (held-out speakers)"), "confusion.svg")
         try write(report(metrics, history: h), "report.md")
         return metrics
+    }
+
+    /// The index of the highest probability (ties: the earlier class).
+    static func top(_ p: [Double]) -> Int {
+        var best = 0
+        for c in p.indices.dropFirst() where p[c] > p[best] { best = c }
+        return best
+    }
+
+    /// Temperature scaling fitted on the validation speakers' probabilities (the split that also
+    /// chose the kept epoch), measured there and on the test speakers; `nil` without validation rows.
+    static func calibration(validation: [[Double]], labels: [Int], speakers: Int, test: [[Double]], testLabels: [Int]) -> ModelCalibration? {
+        guard !validation.isEmpty else { return nil }
+        let t = TemperatureScaling.fit(validation, labels: labels)
+        var c = ModelCalibration(
+            temperature: t, fittedOn: "the validation split (\(speakers) speakers), which also chose the kept epoch",
+            validationRows: validation.count,
+            validationECEBefore: ExpectedCalibrationError.compute(validation, labels: labels),
+            validationECEAfter: ExpectedCalibrationError.compute(validation.map { TemperatureScaling.scaled($0, temperature: t) }, labels: labels))
+        if !test.isEmpty {
+            c.testRows = test.count
+            c.testECEBefore = ExpectedCalibrationError.compute(test, labels: testLabels)
+            c.testECEAfter = ExpectedCalibrationError.compute(test.map { TemperatureScaling.scaled($0, temperature: t) }, labels: testLabels)
+        }
+        return c
     }
 
     private func write(_ text: String, _ name: String) throws(TrainingError) {

@@ -46,6 +46,9 @@ struct CorpusSynthCommand: ParsableCommand {
     @Flag(name: .customLong("calls-mixed-speakers"), help: "Draw every utterance of a test call from all test speakers (default: one speaker per call, as a caller is one voice).")
     var callsMixedSpeakers = false
 
+    @Flag(name: .customLong("calls-stereo"), help: "Two-channel test calls: an agent on channel 1 and a customer on channel 2 taking turns (score them with --channels split); truth.csv gains a channel column.")
+    var callsStereo = false
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -66,7 +69,7 @@ struct CorpusSynthCommand: ParsableCommand {
             do {
                 let folder = URL(fileURLWithPath: out).standardizedFileURL.path + "-calls"
                 let r = try SyntheticCalls.make(from: out, into: folder, count: calls, seed: seed, sampleRate: callsRate,
-                                                aLaw: callsEncoding == .alaw, mixedSpeakers: callsMixedSpeakers)
+                                                aLaw: callsEncoding == .alaw, mixedSpeakers: callsMixedSpeakers, stereo: callsStereo)
                 print(String(format: "synth: wrote %d calls (%d utterances, %.1f min) and truth.csv into %@", r.calls, r.utterances, r.seconds / 60, folder))
             } catch {
                 throw CommandFailure(error.description)

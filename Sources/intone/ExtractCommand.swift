@@ -38,10 +38,13 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Add augmented copies of training examples (noise 15-30 dB SNR, shift ±10%, stretch 0.8-1.2, pitch ±2-4 semitones), seeded.")
     var augment = false
 
-    @Option(help: "The channel the models will hear: studio (the default: the recordings as they are) or telephone (also a G.711 mu-law and an A-law copy of each training example through the 300-3,400 Hz band with line noise at 15-35 dB SNR, seeded), for models that score phone calls.")
+    @Option(help: "The channel the models will hear: studio (the default: the recordings as they are), telephone (also a G.711 mu-law and an A-law copy of each training example through the 300-3,400 Hz band with line noise at 15-35 dB SNR, seeded), for models that score phone calls, or telephone-gsm (those and a third copy coded with GSM 06.10, as mobile calls are).")
     var channel: Channel = .studio
 
-    enum Channel: String, ExpressibleByArgument, CaseIterable { case studio, telephone }
+    enum Channel: String, ExpressibleByArgument, CaseIterable {
+        case studio, telephone
+        case telephoneGSM = "telephone-gsm"
+    }
 
     @Option(help: "Files processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -90,6 +93,11 @@ struct ExtractCommand: ParsableCommand {
         case (true, .studio): return .standard
         case (false, .telephone): return .telephone
         case (true, .telephone): return AugmentationPolicy.standard.withTelephoneCopies
+        case (false, .telephoneGSM): return .telephoneWithGSM
+        case (true, .telephoneGSM):
+            var p = AugmentationPolicy.standard.withTelephoneCopies
+            p.gsmSNR = AugmentationPolicy.telephoneWithGSM.gsmSNR
+            return p
         }
     }
 

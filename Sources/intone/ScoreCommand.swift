@@ -61,6 +61,12 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .customLong("min-confidence"), help: "Label a window `uncertain` when its most probable class is below this probability (0, the default: never); calls.csv then has a share_uncertain column and counts such windows toward no emotion.")
     var minConfidence: Double = 0
 
+    @Option(help: "Temporal smoothing of the window labels: viterbi (an HMM pass over each call; windows.csv then has raw_label) or none. Default: the model folder's smoothing.json, else none.")
+    var smoothing: SmoothingChoice?
+
+    @Option(help: "With --smoothing viterbi: probability that a window keeps the previous window's emotion (default: the model folder's, else 0.9).")
+    var stay: Double?
+
     @Option(help: "Windows scored at once on this machine (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -72,6 +78,7 @@ struct ScoreCommand: ParsableCommand {
     var inputs: [String]
 
     enum ChannelChoice: String, ExpressibleByArgument, CaseIterable { case mix, split }
+    enum SmoothingChoice: String, ExpressibleByArgument, CaseIterable { case viterbi, none }
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one file, folder or manifest") }
@@ -80,6 +87,8 @@ struct ScoreCommand: ParsableCommand {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
         if chunkWindows < 1 { throw ValidationError("--chunk-windows must be at least 1.") }
         if !(minConfidence >= 0 && minConfidence <= 1) { throw ValidationError("--min-confidence must be a probability from 0 to 1.") }
+        if let stay, let problem = WindowSmoothing.problem(stay: stay) { throw ValidationError("--stay: \(problem).") }
+        if stay != nil && smoothing == SmoothingChoice.none { throw ValidationError("--stay needs --smoothing viterbi (or a model folder with smoothing.json).") }
     }
 
     func run() throws {
@@ -96,6 +105,15 @@ struct ScoreCommand: ParsableCommand {
         var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, placement: chosen.placement)
         job.timelines = timelines
         job.minConfidence = minConfidence
+        let kept: WindowSmoothing?
+        do { kept = try WindowSmoothing.load(modelFolder: model) } catch { throw CommandFailure(error.description) }
+        switch smoothing {
+        case .none?: job.smoothing = nil
+        case .viterbi?: job.smoothing = WindowSmoothing(stay: stay ?? kept?.stay ?? 0.9)
+        case nil:
+            if kept == nil && stay != nil { throw CommandFailure("--stay needs --smoothing viterbi (\(model) has no smoothing.json)") }
+            job.smoothing = kept.map { WindowSmoothing(stay: stay ?? $0.stay) }
+        }
         job.model = loaded
         let progress = ProgressBar(total: 0, label: "score", enabled: logging.showsProgress)
         let started = Date()

@@ -44,7 +44,7 @@ struct EGeMAPSCommandTests {
             }
         }
 
-        try "seed: 1\ncv: 3\nfeatures: mean\nnormalization: per_speaker\nestimators:\n  sgd:\n    loss: [log_loss]\n"
+        try "seed: 1\ncv: 3\nfeatures: mean\nnormalization: per_speaker\nsmoothing: {method: viterbi, stay: 0.8}\nestimators:\n  sgd:\n    loss: [log_loss]\n"
             .write(toFile: dir.file("spec.yaml"), atomically: true, encoding: .utf8)
         try IntoneProcess.succeed(["sweep", "--spec", dir.file("spec.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("sweep"), "--quiet"])
         let model = try String(contentsOfFile: dir.file("sweep/model/model.json"), encoding: .utf8)
@@ -65,9 +65,28 @@ struct EGeMAPSCommandTests {
         #expect(calibrated.status == 0 && raw.status == 0)
         #expect(labels(calibrated.stdout) == labels(raw.stdout))
         if abs(temperature - 1) > 0.01 { #expect(calibrated.stdout != raw.stdout) }
-        try IntoneProcess.succeed(["score", "--model", dir.file("sweep/model"), "--out", dir.file("scores"), SharedCorpus.calls, "--quiet"])
-        #expect(try CSVRows.read(dir.file("scores/windows.csv")).count > 10)
+        // The spec's smoothing is in the model folder, and scoring applies it: windows.csv has the
+        // smoothed label and the raw one, the timelines draw both; --smoothing none turns it off.
+        #expect(try String(contentsOfFile: dir.file("sweep/model/smoothing.json"), encoding: .utf8).contains("\"stay\" : 0.8"))
+        try IntoneProcess.succeed(["score", "--model", dir.file("sweep/model"), "--out", dir.file("scores"), "--timelines", SharedCorpus.calls, "--quiet"])
+        let windows = try CSVRows.read(dir.file("scores/windows.csv"))
+        #expect(windows.count > 10)
+        let header = try String(contentsOfFile: dir.file("scores/windows.csv"), encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header.hasPrefix("file,channel,start,end,label,raw_label,angry"), "\(header)")
         #expect(try CSVRows.read(dir.file("scores/calls.csv")).count == 3)
+        let pictures = try FileManager.default.contentsOfDirectory(atPath: dir.file("scores/timelines"))
+        #expect(pictures.count == 3)
+        if let first = pictures.sorted().first {
+            #expect(try String(contentsOfFile: dir.file("scores/timelines/" + first), encoding: .utf8).contains(">smoothed<"))
+        }
+        try IntoneProcess.succeed(["score", "--model", dir.file("sweep/model"), "--out", dir.file("raw-scores"), "--smoothing", "none", SharedCorpus.calls, "--quiet"])
+        let unsmoothed = try CSVRows.read(dir.file("raw-scores/windows.csv"))
+        #expect(try String(contentsOfFile: dir.file("raw-scores/windows.csv"), encoding: .utf8).hasPrefix("file,channel,start,end,label,angry"))
+        // The raw run's labels are the smoothed run's raw_label column.
+        #expect(unsmoothed.map { $0[4] } == windows.map { $0[5] })
+        #expect(unsmoothed.map { $0[4] } != windows.map { $0[4] }, "smoothing changed no label")
+        let badStay = try IntoneProcess.run(["score", "--model", dir.file("sweep/model"), "--out", dir.file("x"), "--stay", "1.5", SharedCorpus.calls])
+        #expect(badStay.status != 0 && badStay.stderr.contains("--stay: the stay probability must be between 0 and 1 (exclusive), not 1.5"), "\(badStay.stderr)")
 
         try "seed: 1\ncv: 2\nestimators:\n  default:\n    filters: [8]\n    epochs: 1\n"
             .write(toFile: dir.file("deep.yaml"), atomically: true, encoding: .utf8)

@@ -96,4 +96,28 @@ struct TelephoneChannelTests {
         let json = String(decoding: try JSONEncoder().encode(AugmentationPolicy.standard), as: UTF8.self)
         #expect(!json.contains("telephone"))
     }
+
+    /// GSM 06.10 through libsndfile: the copy keeps the length and the seed replays it; the codec
+    /// keeps a speech-band tone (its level within 3 dB, its waveform correlated above 0.9 with the
+    /// G.711 copy of the same channel and noise) and the policy adds it as a third copy.
+    @Test func gsmCodingIsAThirdTelephoneCopy() throws {
+        let x = Self.sine(440, seconds: 0.5)
+        let g = Augmentation.gsm(snrDB: 40)
+        #expect(g.id == "gsm-snr40")
+        #expect(try Augmentation(id: "gsm-snr40") == g)
+        let y = try g.apply(to: x, sampleRate: 22050, seed: 5, exampleID: "e")
+        #expect(y.count == x.count)
+        #expect(try g.apply(to: x, sampleRate: 22050, seed: 5, exampleID: "e") == y)
+        #expect(y != x)
+        let m = try Augmentation.mulaw(snrDB: 40).apply(to: x, sampleRate: 22050, seed: 5, exampleID: "e")
+        let middle = 2000..<9000
+        let level = 20 * log10(Self.rms(y[middle]) / Self.rms(m[middle]))
+        #expect(abs(level) < 3, "GSM level \(level) dB from the G.711 copy")
+        var dot = 0.0, yy = 0.0, mm = 0.0
+        for i in middle { dot += Double(y[i]) * Double(m[i]); yy += Double(y[i] * y[i]); mm += Double(m[i] * m[i]) }
+        #expect(dot / (yy * mm).squareRoot() > 0.9, "correlation \(dot / (yy * mm).squareRoot())")
+        let copies = AugmentationPolicy.telephoneWithGSM.augmentations(seed: 3, exampleID: "abc")
+        #expect(copies.map(\.kind) == [.mulaw, .alaw, .gsm])
+        #expect(AugmentationPolicy.telephone.augmentations(seed: 3, exampleID: "abc") == Array(copies.prefix(2)))
+    }
 }

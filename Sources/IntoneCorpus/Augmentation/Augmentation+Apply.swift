@@ -49,10 +49,10 @@ extension Augmentation {
             }
         case .pitch:
             return try pitchShift(samples, sampleRate: sampleRate, semitones: value)
-        case .mulaw, .alaw:
+        case .mulaw, .alaw, .gsm:
             var random = SeededRandom(seed: seed, stream: stream)
-            return try TelephoneChannel.apply(samples, sampleRate: sampleRate, law: kind == .mulaw ? .mulaw : .alaw, snrDB: value,
-                                              random: &random, label: id)
+            let codec: TelephoneChannel.Codec = kind == .mulaw ? .mulaw : kind == .alaw ? .alaw : .gsm
+            return try TelephoneChannel.apply(samples, sampleRate: sampleRate, codec: codec, snrDB: value, random: &random, label: id)
         }
     }
 }

@@ -10,6 +10,7 @@
 /// | `.pitch(semitones: 2)` | `pitch+2` | two semitones higher, same length |
 /// | `.mulaw(snrDB: 25)` | `mulaw-snr25` | through a telephone channel (8 kHz, 300-3,400 Hz, line noise at 25 dB, G.711 mu-law) |
 /// | `.alaw(snrDB: 25)` | `alaw-snr25` | the same with G.711 A-law |
+/// | `.gsm(snrDB: 25)` | `gsm-snr25` | the same with GSM 06.10 full-rate coding (mobile calls) |
 ///
 /// Values are kept at the resolution the id shows — 0.1 dB of SNR, 0.01 of the length for shifts,
 /// 0.01 of rate, 0.1 semitone — so an augmentation *is* its id: two with the same id are equal and
@@ -30,6 +31,8 @@ public struct Augmentation: Hashable, Sendable {
         /// A telephone channel with mu-law / A-law companding (`TelephoneChannel`); `value` is the
         /// line noise's signal-to-noise ratio in dB.
         case mulaw, alaw
+        /// The telephone channel with GSM 06.10 coding instead of G.711; `value` as for `mulaw`.
+        case gsm
     }
 
     /// What it does.
@@ -66,6 +69,9 @@ public struct Augmentation: Hashable, Sendable {
     /// Through a telephone channel with G.711 A-law, line noise at `snrDB` (rounded to 0.1 dB).
     public static func alaw(snrDB: Double) -> Augmentation { Augmentation(kind: .alaw, value: snrDB, resolution: 10) }
 
+    /// Through a telephone channel with GSM 06.10 coding, line noise at `snrDB` (rounded to 0.1 dB).
+    public static func gsm(snrDB: Double) -> Augmentation { Augmentation(kind: .gsm, value: snrDB, resolution: 10) }
+
     /// Allowed range of `value` for each kind.
     ///
     /// Stretch and pitch are bounded to keep one recording's work and memory sane (a rate of 0.01
@@ -73,7 +79,7 @@ public struct Augmentation: Hashable, Sendable {
     public static func allowedRange(of kind: Kind) -> ClosedRange<Double> {
         switch kind {
         case .none: return 0...0
-        case .noise, .mulaw, .alaw: return -50...150
+        case .noise, .mulaw, .alaw, .gsm: return -50...150
         case .shift: return -1...1
         case .stretch: return 0.1...10
         case .pitch: return -24...24
@@ -91,6 +97,7 @@ public struct Augmentation: Hashable, Sendable {
         case .pitch: return "pitch" + formatDecimal(value, digits: 1, signed: true, trimmed: true)
         case .mulaw: return "mulaw-snr" + formatDecimal(value, digits: 1, signed: false, trimmed: true)
         case .alaw: return "alaw-snr" + formatDecimal(value, digits: 1, signed: false, trimmed: true)
+        case .gsm: return "gsm-snr" + formatDecimal(value, digits: 1, signed: false, trimmed: true)
         }
     }
 
@@ -106,7 +113,7 @@ public struct Augmentation: Hashable, Sendable {
         case .shift: what = "shift (fraction of the length)"
         case .stretch: what = "time-stretch rate"
         case .pitch: what = "pitch shift (semitones)"
-        case .mulaw, .alaw: what = "line signal-to-noise ratio (dB)"
+        case .mulaw, .alaw, .gsm: what = "line signal-to-noise ratio (dB)"
         }
         if kind == .stretch && !(value > 0) {
             throw AugmentationError(augmentation: id, reason: "\(what) must be a positive number (got \(value))")
@@ -130,9 +137,10 @@ public struct Augmentation: Hashable, Sendable {
             ("noise-snr", Augmentation.noise(snrDB:)), ("shift", Augmentation.shift(fraction:)),
             ("stretch", Augmentation.stretch(rate:)), ("pitch", Augmentation.pitch(semitones:)),
             ("mulaw-snr", Augmentation.mulaw(snrDB:)), ("alaw-snr", Augmentation.alaw(snrDB:)),
+            ("gsm-snr", Augmentation.gsm(snrDB:)),
         ]
         guard let (prefix, make) = makers.first(where: { id.hasPrefix($0.prefix) }) else {
-            throw AugmentationError(augmentation: id, reason: "unknown augmentation (expected none, noise-snr<dB>, shift<±fraction>, stretch<rate>, pitch<±semitones>, mulaw-snr<dB> or alaw-snr<dB>)")
+            throw AugmentationError(augmentation: id, reason: "unknown augmentation (expected none, noise-snr<dB>, shift<±fraction>, stretch<rate>, pitch<±semitones>, mulaw-snr<dB>, alaw-snr<dB> or gsm-snr<dB>)")
         }
         let number = id.dropFirst(prefix.count)
         guard let value = parseDecimal(number) else {

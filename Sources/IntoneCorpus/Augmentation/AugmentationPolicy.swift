@@ -26,6 +26,9 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
     /// Line SNR in dB of the telephone copies (one mu-law, one A-law), drawn uniformly; `nil` (the
     /// default) for none. `.telephone` turns them on.
     public var telephoneSNR: ClosedRange<Double>?
+    /// Line SNR in dB of a third telephone copy coded with GSM 06.10 (mobile calls), drawn uniformly;
+    /// `nil` (the default) for none. `.telephoneWithGSM` turns it on.
+    public var gsmSNR: ClosedRange<Double>?
     /// Chance that each enabled kind is applied to a given example (default 1: always).
     public var probability: Double
 
@@ -47,6 +50,14 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
     /// band, line noise at 15-35 dB SNR) and nothing else: `intone extract --channel telephone`.
     public static let telephone = AugmentationPolicy(noiseSNR: nil, shiftFraction: nil, stretchRate: nil, pitchSemitones: nil, telephoneSNR: 15...35)
 
+    /// `.telephone` and a third copy through the same channel coded with GSM 06.10 (line noise at
+    /// 15-35 dB SNR): `intone extract --channel telephone-gsm`, for archives with mobile calls.
+    public static let telephoneWithGSM: AugmentationPolicy = {
+        var p = AugmentationPolicy.telephone
+        p.gsmSNR = 15...35
+        return p
+    }()
+
     /// This policy with the telephone copies of `.telephone` added.
     public var withTelephoneCopies: AugmentationPolicy {
         var p = self
@@ -66,7 +77,7 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
         let checks: [(ClosedRange<Double>?, (Double) -> Augmentation)] = [
             (noiseSNR, Augmentation.noise(snrDB:)), (shiftFraction, Augmentation.shift(fraction:)),
             (stretchRate, Augmentation.stretch(rate:)), (pitchSemitones, Augmentation.pitch(semitones:)),
-            (telephoneSNR, Augmentation.mulaw(snrDB:)),
+            (telephoneSNR, Augmentation.mulaw(snrDB:)), (gsmSNR, Augmentation.gsm(snrDB:)),
         ]
         for case let (range?, make) in checks {
             try make(range.lowerBound).validate()
@@ -78,7 +89,7 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
     }
 
     /// The augmented copies to make of training example `exampleID` (its content hash, say) under run
-    /// `seed`, in the order noise, shift, stretch, pitch, mu-law, A-law. The original is not included.
+    /// `seed`, in the order noise, shift, stretch, pitch, mu-law, A-law, GSM. The original is not included.
     ///
     /// Amounts are drawn uniformly from the ranges and rounded to the ids' resolution. A draw that
     /// rounds to no change at all (`shift+0.00`, `stretch1.00`) is left out rather than stored twice.
@@ -99,6 +110,7 @@ public struct AugmentationPolicy: Hashable, Sendable, Codable {
         draw(.pitch, pitchSemitones) { v, random in .pitch(semitones: random.uniform() < 0.5 ? -v : v) }
         draw(.mulaw, telephoneSNR) { v, _ in .mulaw(snrDB: v) }
         draw(.alaw, telephoneSNR) { v, _ in .alaw(snrDB: v) }
+        draw(.gsm, gsmSNR) { v, _ in .gsm(snrDB: v) }
         return out
     }
 }
@@ -111,7 +123,7 @@ extension Augmentation {
         case .none: return true
         case .shift, .pitch: return value == 0
         case .stretch: return value == 1
-        case .noise, .mulaw, .alaw: return false
+        case .noise, .mulaw, .alaw, .gsm: return false
         }
     }
 

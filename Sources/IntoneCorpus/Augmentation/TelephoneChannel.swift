@@ -6,11 +6,18 @@ import IntoneRandom
 /// 4 kHz), the telephone band (ITU-T G.712's 300-3,400 Hz: second-order Butterworth high- and
 /// low-pass sections, each applied twice), line noise at a signal-to-noise ratio, G.711 companding
 /// (8-bit mu-law or A-law, as an 8 kHz call in an archive is stored), and back to the original rate
-/// and length. The augmentations `mulaw-snrS` and `alaw-snrS` (`Augmentation.mulaw(snrDB:)`, `.alaw`).
+/// and length. The augmentations `mulaw-snrS` and `alaw-snrS` (`Augmentation.mulaw(snrDB:)`, `.alaw`);
+/// `gsm-snrS` codes the 8 kHz signal with GSM 06.10 full rate (libsndfile's encoder, the codec of
+/// 2G mobile calls, 13 kbit/s) instead of G.711.
 public enum TelephoneChannel {
     /// The companding law of G.711.
     public enum Law: String, Sendable, CaseIterable {
         case mulaw, alaw
+    }
+
+    /// How the 8 kHz signal is coded: G.711 mu-law or A-law, or GSM 06.10.
+    public enum Codec: String, Sendable, CaseIterable {
+        case mulaw, alaw, gsm
     }
 
     /// Sample rate of the channel.
@@ -20,6 +27,12 @@ public enum TelephoneChannel {
 
     /// `samples` (at `sampleRate`) through the channel; same length. The noise comes from `random`.
     public static func apply(_ samples: [Float], sampleRate: Double, law: Law, snrDB: Double, random: inout SeededRandom,
+                             label: String) throws(AugmentationError) -> [Float] {
+        try apply(samples, sampleRate: sampleRate, codec: law == .mulaw ? .mulaw : .alaw, snrDB: snrDB, random: &random, label: label)
+    }
+
+    /// `samples` (at `sampleRate`) through the channel with `codec`; same length.
+    public static func apply(_ samples: [Float], sampleRate: Double, codec: Codec, snrDB: Double, random: inout SeededRandom,
                              label: String) throws(AugmentationError) -> [Float] {
         guard sampleRate > 0, sampleRate.isFinite else {
             throw AugmentationError(augmentation: label, reason: "sample rate must be a positive number of Hz (got \(sampleRate))")
@@ -34,7 +47,14 @@ public enum TelephoneChannel {
             narrow = Biquad.lowPass(cutoff: band.upperBound, sampleRate: rate).filter(narrow)
         }
         narrow = addNoise(narrow, snrDB: snrDB, random: &random)
-        narrow = narrow.map { G711.decode(G711.encode($0, law: law), law: law) }
+        switch codec {
+        case .mulaw: narrow = narrow.map { G711.decode(G711.encode($0, law: .mulaw), law: .mulaw) }
+        case .alaw: narrow = narrow.map { G711.decode(G711.encode($0, law: .alaw), law: .alaw) }
+        case .gsm:
+            do { narrow = try CodecRoundTrip.apply(narrow, sampleRate: Int(rate), type: .wavGSM610) } catch {
+                throw AugmentationError(augmentation: label, reason: "GSM 06.10 coding failed: \(error.reason.message)")
+            }
+        }
         var out: [Float]
         do { out = try Resampler.resample(narrow, from: rate, to: sampleRate, label: label) } catch {
             throw AugmentationError(augmentation: label, reason: error.reason.message)
