@@ -219,9 +219,10 @@ public struct ScoringJob: Sendable {
         return try? JSONDecoder().decode([CallResult].self, from: data)
     }
 
-    /// A digest of every file in the model folder.
+    /// A digest of every file in the model folder but `smoothing.json` (smoothing is applied when
+    /// the outputs are written, so changing it scores nothing again).
     public static func modelDigest(_ path: String) -> String {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != WindowSmoothing.fileName }.sorted()
         var bytes: [UInt8] = []
         for n in names {
             bytes += Array(n.utf8) + [0]
