@@ -46,6 +46,28 @@ public enum FeatureKind: String, CaseIterable, Sendable, Codable {
     /// Storable kinds with frames over time, the input deep networks take (all but `egemaps`).
     public static let framed: [FeatureKind] = storable.filter { $0 != .egemaps }
 
+    /// The kinds whose rows this kind's matrix holds, in order (itself for a kind of one part).
+    public var components: [FeatureKind] {
+        switch self {
+        case .mfccProsody: return [.mfcc, .prosody]
+        case .mfccEGeMAPS: return [.mfcc, .egemaps]
+        default: return [self]
+        }
+    }
+
+    /// The rows of this kind's matrix that hold `part` (all of them for `part == self`), or `nil`
+    /// when this kind does not hold it.
+    public func rows(of part: FeatureKind, for parameters: FeatureParameters) -> Range<Int>? {
+        if part == self { return 0..<rows(for: parameters) }
+        var start = 0
+        for c in components {
+            let n = c.rows(for: parameters)
+            if c == part { return start..<(start + n) }
+            start += n
+        }
+        return nil
+    }
+
     /// Rows of the matrix this kind gives for `parameters`.
     public func rows(for parameters: FeatureParameters) -> Int {
         switch self {

@@ -64,6 +64,15 @@ public struct FeatureMatrix: Equatable, Sendable {
     }
 
     /// Rows stacked on top of each other (all must have the same number of frames).
+    /// The matrix of `rows` (in that order); rows outside the matrix are left out.
+    public func selectingRows(_ rows: [Int]) -> FeatureMatrix {
+        let kept = rows.filter { $0 >= 0 && $0 < self.rows }
+        var values: [Float] = []
+        values.reserveCapacity(kept.count * frames)
+        for r in kept { values.append(contentsOf: self.values[(r * frames)..<((r + 1) * frames)]) }
+        return FeatureMatrix(rows: kept.count, frames: frames, values: values)
+    }
+
     public static func stacked(_ parts: [FeatureMatrix]) -> FeatureMatrix {
         guard let first = parts.first else { return FeatureMatrix(rows: 0, frames: 0) }
         precondition(parts.allSatisfy { $0.frames == first.frames }, "stacked: frame counts differ")

@@ -26,6 +26,16 @@ public struct Dataset: Sendable, Equatable {
     public var featureCount: Int { features.columns }
 
     /// The samples at `indices`, in that order (repeats allowed).
+    /// The same rows with only the feature `columns`, in that order.
+    public func selectingFeatures(_ columns: [Int]) -> Dataset {
+        var values = [Float](repeating: 0, count: count * columns.count)
+        let d = featureCount, w = columns.count
+        for i in 0..<count {
+            for (k, c) in columns.enumerated() { values[i * w + k] = features.values[i * d + c] }
+        }
+        return Dataset(features: Matrix(rows: count, columns: w, values: values), labels: labels, classCount: classCount, groups: groups)
+    }
+
     public func subset(_ indices: [Int]) -> Dataset {
         var values = [Float](repeating: 0, count: indices.count * featureCount)
         let d = featureCount

@@ -39,7 +39,8 @@ public struct LoadedModel: Sendable {
     /// A classic model's feature vectors for `matrices` (its summary), before any normalisation.
     public func summaries(_ matrices: [FeatureMatrix]) -> [[Float]] {
         guard case .classic = predictor, let summary = FeatureSummary(rawValue: features.summary) else { return [] }
-        return matrices.map { summary.summarise($0) }
+        guard let rows = features.rows else { return matrices.map { summary.summarise($0) } }
+        return matrices.map { summary.summarise($0.selectingRows(rows)) }
     }
 
     /// `p` through the model's calibration (unchanged without one).

@@ -17,11 +17,15 @@ public enum ModelArchive {
         /// `per_speaker`: the vectors were standardised per speaker and channel in training, so
         /// scoring standardises each call's windows together (absent: none).
         public var normalization: FeatureNormalization?
+        /// The rows of the stored matrix the model reads, in order (a sweep's `feature_set`);
+        /// absent: all of them.
+        public var rows: [Int]?
 
-        public init(store: FeatureStoreParameters, summary: String, normalization: FeatureNormalization? = nil) {
+        public init(store: FeatureStoreParameters, summary: String, normalization: FeatureNormalization? = nil, rows: [Int]? = nil) {
             self.store = store
             self.summary = summary
             self.normalization = normalization == FeatureNormalization.none ? nil : normalization
+            self.rows = rows
         }
     }
 

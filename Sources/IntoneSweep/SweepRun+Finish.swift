@@ -66,7 +66,7 @@ extension SweepRun {
                 do { refit = try runner.refit(estimator: grid.name, parameters: best.candidate.parameters) } catch {
                     throw SweepError("refitting \(grid.name): \(error.reason)")
                 }
-                let className = (try? EstimatorCatalog.make(grid.name, parameters: best.candidate.parameters).name) ?? grid.name
+                let className = (try? EstimatorCatalog.make(grid.name, parameters: FeatureSetSelection.split(best.candidate.parameters).estimator).name) ?? grid.name
                 result = .init(estimator: className, params: best.candidate.parameters, cv: best.cv, trainAccuracy: best.train,
                                validationAccuracy: best.validation, candidates: count, test: refit.test.map(BestArtifact.TestScore.init))
                 model = .classic(refit)
@@ -83,7 +83,8 @@ extension SweepRun {
             do {
                 try ModelArchive.save(final.model, scaler: final.scaler, estimator: winnerScored.candidate.estimator,
                                       parameters: winnerScored.candidate.parameters, classes: classes,
-                                      features: .init(store: store.parameters, summary: spec.features.rawValue, normalization: spec.normalization),
+                                      features: .init(store: store.parameters, summary: spec.features.rawValue, normalization: spec.normalization,
+                                                      rows: final.rows),
                                       to: modelFolder)
             } catch {
                 throw SweepError("saving the model: \(error)")

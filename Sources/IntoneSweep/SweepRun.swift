@@ -63,6 +63,14 @@ public struct SweepRun: Sendable {
         if !deep.isEmpty && !FeatureKind.framed.contains(store.parameters.kind) {
             throw SweepError("\(storePath): deep networks take frames of \(FeatureKind.framed.map(\.rawValue).joined(separator: ", ")); this store holds \(store.parameters.kind.rawValue) (one vector per clip: classic estimators only)")
         }
+        // Every feature_set a classic candidate names must be in this store, before any work.
+        for c in candidates {
+            if let featureSet = FeatureSetSelection.split(c.parameters).featureSet {
+                do { _ = try FeatureSetSelection.rows(featureSet, store: store.parameters) } catch {
+                    throw SweepError("\(storePath): \(c.estimator): \(error.reason)")
+                }
+            }
+        }
 
         // Classic estimators: which configurations, and with how much data (successive halving
         // narrows them in rounds).

@@ -1,4 +1,5 @@
 import Foundation
+import IntoneFeatures
 import IntoneLearning
 import IntoneModels
 import Yams
@@ -142,9 +143,16 @@ extension SweepSpec {
                 configurations = configurations.flatMap { c in d.extremes.map { c.merging([name: $0]) { _, new in new } } }
             }
             for config in configurations {
+                let (own, featureSet) = FeatureSetSelection.split(config)
+                if let featureSet, !grid.isDeep {
+                    guard case .string(let name) = featureSet, FeatureKind.storable.contains(where: { $0.rawValue == name }) else {
+                        throw SweepSpecError(file: file, line: grid.lines[FeatureSetSelection.parameter] ?? grid.lines[""],
+                                             reason: "\(grid.name).feature_set must name stored features (\(FeatureKind.storable.map(\.rawValue).joined(separator: ", "))), not \(featureSet)")
+                    }
+                }
                 do {
                     if grid.isDeep { _ = try DeepCandidate(network: grid.name, parameters: config, order: 0) } else {
-                        _ = try EstimatorCatalog.make(grid.name, parameters: config)
+                        _ = try EstimatorCatalog.make(grid.name, parameters: own)
                     }
                 } catch {
                     throw SweepSpecError(file: file, line: grid.lines[error.parameter] ?? grid.lines[""], reason: error.description)

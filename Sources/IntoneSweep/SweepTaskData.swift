@@ -5,8 +5,8 @@ import IntoneFormats
 import IntoneLearning
 
 /// What a worker needs to run a sweep's trials (`TrialKind`'s blob), shipped once per sweep and cached by content hash:
-/// the development rows (features, labels, speakers, augmented flags), their folds, the scoring and
-/// the seed. Layout: 8-byte little-endian length of a JSON header, the header, then the features as
+/// the development rows (features, labels, speakers, augmented flags), their folds, the scoring,
+/// the seed and the store's parameters. Layout: 8-byte little-endian length of a JSON header, the header, then the features as
 /// little-endian float32, row-major.
 public enum SweepTaskData {
     struct Header: Codable {
@@ -19,13 +19,16 @@ public enum SweepTaskData {
         var folds: [Int]
         var scoring: String
         var seed: UInt64
+        /// The store's parameters (what a candidate's `feature_set` is looked up in).
+        var store: FeatureStoreParameters?
     }
 
     /// Encodes the runner's data.
     public static func encode(_ runner: TrialRunner) -> [UInt8] {
         let d = runner.data.development
         let header = Header(rows: d.count, columns: d.featureCount, classCount: d.classCount, labels: d.labels, groups: d.groups,
-                            augmented: runner.data.augmented, folds: runner.folds, scoring: runner.scoring.rawValue, seed: runner.seed)
+                            augmented: runner.data.augmented, folds: runner.folds, scoring: runner.scoring.rawValue, seed: runner.seed,
+                            store: runner.data.storeParameters)
         var out = [UInt8]()
         ByteCoding.appendRecord([UInt8]((try? JSONEncoder().encode(header)) ?? Data()), to: &out)
         out += ByteCoding.floats(d.features.values)
@@ -49,7 +52,7 @@ public enum SweepTaskData {
         let development = Dataset(features: Matrix(rows: header.rows, columns: header.columns, values: values), labels: header.labels,
                                   classCount: header.classCount, groups: header.groups)
         let empty = Dataset(features: Matrix(rows: 0, columns: header.columns), labels: [], classCount: header.classCount)
-        let data = SweepData(development: development, augmented: header.augmented, test: empty, storeParameters: FeatureStoreParameters())
+        let data = SweepData(development: development, augmented: header.augmented, test: empty, storeParameters: header.store ?? FeatureStoreParameters())
         return TrialRunner(data: data, folds: header.folds, scoring: scoring, seed: header.seed)
     }
 }

@@ -21,12 +21,9 @@ public struct TrialRunner: Sendable {
     /// Fits the trial's configuration on the training folds (original and augmented rows, standardised
     /// on those rows) and scores it on the held-out fold's original rows.
     public func run(_ trial: Trial) throws(LearningError) -> TrialResult {
-        let estimator: any Estimator
-        do { estimator = try EstimatorCatalog.make(trial.estimator, parameters: trial.parameters) } catch {
-            throw LearningError(error.description)
-        }
-        var trainRows = data.development.labels.indices.filter { folds[$0] != trial.fold }
-        let scoreRows = data.development.labels.indices.filter { folds[$0] == trial.fold && !data.augmented[$0] }
+        let (estimator, development, _, _) = try prepared(trial.estimator, trial.parameters)
+        var trainRows = development.labels.indices.filter { folds[$0] != trial.fold }
+        let scoreRows = development.labels.indices.filter { folds[$0] == trial.fold && !data.augmented[$0] }
         guard !trainRows.isEmpty, !scoreRows.isEmpty else {
             throw LearningError("fold \(trial.fold) leaves no rows to fit or to score (too few speakers for the number of folds?)")
         }
@@ -34,8 +31,8 @@ public struct TrialRunner: Sendable {
             var random = SeededRandom(seed: seed, stream: "halving/\(trial.fold)/\(resource)")
             trainRows = Array(random.shuffled(trainRows).prefix(resource)).sorted()
         }
-        let train = data.development.subset(trainRows)
-        let held = data.development.subset(scoreRows)
+        let train = development.subset(trainRows)
+        let held = development.subset(scoreRows)
         let scaler = StandardScaler(fitting: train.features)
         var scaledTrain = train
         scaledTrain.features = scaler.transform(train.features)
@@ -57,17 +54,16 @@ public struct TrialRunner: Sendable {
 
     /// Fits on all development rows and scores on the test rows: the winner's final evaluation.
     public func refit(estimator name: String, parameters: [String: ParameterValue]) throws(LearningError) -> FinalModel {
-        let estimator: any Estimator
-        do { estimator = try EstimatorCatalog.make(name, parameters: parameters) } catch { throw LearningError(error.description) }
-        let scaler = StandardScaler(fitting: data.development.features)
-        var train = data.development
+        let (estimator, development, testData, rows) = try prepared(name, parameters)
+        let scaler = StandardScaler(fitting: development.features)
+        var train = development
         train.features = scaler.transform(train.features)
         let model = try estimator.fit(train, seed: trialSeed(Trial(estimator: name, parameters: parameters, fold: -1)))
-        let test = data.test.count > 0
-            ? ClassificationReport(truth: data.test.labels, predicted: model.predict(scaler.transform(data.test.features)), classCount: data.test.classCount)
+        let test = testData.count > 0
+            ? ClassificationReport(truth: testData.labels, predicted: model.predict(scaler.transform(testData.features)), classCount: testData.classCount)
             : nil
         let trainReport = ClassificationReport(truth: train.labels, predicted: model.predict(train.features), classCount: train.classCount)
-        return FinalModel(model: model, scaler: scaler, test: test, train: trainReport)
+        return FinalModel(model: model, scaler: scaler, test: test, train: trainReport, rows: rows)
     }
 }
 
@@ -79,4 +75,6 @@ public struct FinalModel: Sendable {
     public let test: ClassificationReport?
     /// Scores on the rows it was fitted on.
     public let train: ClassificationReport
+    /// The store rows it reads (its `feature_set`), or `nil` for all of them.
+    public var rows: [Int]? = nil
 }

@@ -15,13 +15,12 @@ extension TrialRunner {
         let train = rows.indices.filter { rows[$0].split == .train }
         let validation = rows.indices.filter { rows[$0].split == .validation && !data.augmented[$0] }
         guard !train.isEmpty, !validation.isEmpty else { return nil }
-        let estimator: any Estimator
-        do { estimator = try EstimatorCatalog.make(name, parameters: parameters) } catch { throw LearningError(error.description) }
-        var fitting = data.development.subset(train)
+        let (estimator, development, testData, _) = try prepared(name, parameters)
+        var fitting = development.subset(train)
         let scaler = StandardScaler(fitting: fitting.features)
         fitting.features = scaler.transform(fitting.features)
         let model = try estimator.fit(fitting, seed: trialSeed(Trial(estimator: name, parameters: parameters, fold: -2)))
-        let held = data.development.subset(validation)
+        let held = development.subset(validation)
         let raw = Self.rows(model.probabilities(scaler.transform(held.features)), classes: model.classCount)
         let temperature = TemperatureScaling.fit(raw, labels: held.labels)
         let scaled = raw.map { TemperatureScaling.scaled($0, temperature: temperature) }
@@ -31,11 +30,11 @@ extension TrialRunner {
             validationRows: held.count,
             validationECEBefore: ExpectedCalibrationError.compute(raw, labels: held.labels),
             validationECEAfter: ExpectedCalibrationError.compute(scaled, labels: held.labels))
-        if data.test.count > 0 {
-            let test = Self.rows(final.model.probabilities(final.scaler.transform(data.test.features)), classes: final.model.classCount)
-            c.testRows = data.test.count
-            c.testECEBefore = ExpectedCalibrationError.compute(test, labels: data.test.labels)
-            c.testECEAfter = ExpectedCalibrationError.compute(test.map { TemperatureScaling.scaled($0, temperature: temperature) }, labels: data.test.labels)
+        if testData.count > 0 {
+            let test = Self.rows(final.model.probabilities(final.scaler.transform(testData.features)), classes: final.model.classCount)
+            c.testRows = testData.count
+            c.testECEBefore = ExpectedCalibrationError.compute(test, labels: testData.labels)
+            c.testECEAfter = ExpectedCalibrationError.compute(test.map { TemperatureScaling.scaled($0, temperature: temperature) }, labels: testData.labels)
         }
         return c
     }

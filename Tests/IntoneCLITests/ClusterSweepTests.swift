@@ -125,7 +125,12 @@ struct ClusterSecurityTests {
         // A worker that trusts the wrong coordinator key never gets a welcome.
         let misled = try IntoneProcess.start(["worker", "--connect", endpoint, "--name", "misled", "--quiet",
                                               "--key", dir.file("keys/good.key"), "--coordinator-key", dir.file("keys/intruder.pub")])
-        Thread.sleep(forTimeInterval: 1)
+        // Only once the coordinator has refused the intruder (a loaded machine can take more than a
+        // second to start it) does the allowed worker come and let the sweep finish.
+        let refusedBy = Date().addingTimeInterval(20)
+        while Date() < refusedBy, !((try? String(contentsOfFile: coordinatorLog, encoding: .utf8)) ?? "").contains("refused a peer") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         let good = try IntoneProcess.start(["worker", "--connect", endpoint, "--name", "good", "--quiet",
                                             "--key", dir.file("keys/good.key"), "--coordinator-key", dir.file("keys/coordinator.pub")])
         defer { for p in [coordinator, intruder, misled, good] where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }

@@ -88,6 +88,25 @@ struct EGeMAPSCommandTests {
         let badStay = try IntoneProcess.run(["score", "--model", dir.file("sweep/model"), "--out", dir.file("x"), "--stay", "1.5", SharedCorpus.calls])
         #expect(badStay.status != 0 && badStay.stderr.contains("--stay: the stay probability must be between 0 and 1 (exclusive), not 1.5"), "\(badStay.stderr)")
 
+        // One sweep compares MFCC, eGeMAPS and both on the mfcc-egemaps store (on two workers: the
+        // feature set travels with the data); the winner's folder records the rows it reads.
+        try "seed: 1\ncv: 2\nfeatures: mean\nestimators:\n  sgd:\n    loss: [log_loss]\n    feature_set: [mfcc, egemaps, mfcc-egemaps]\n"
+            .write(toFile: dir.file("sets.yaml"), atomically: true, encoding: .utf8)
+        try IntoneProcess.succeed(["sweep", "--spec", dir.file("sets.yaml"), "--store", dir.file("both"), "--out", dir.file("sets"),
+                                   "--local-workers", "2", "--quiet"])
+        let trials = try String(contentsOfFile: dir.file("sets/trials.csv"), encoding: .utf8)
+        for set in ["mfcc", "egemaps", "mfcc-egemaps"] { #expect(trials.contains("\"\"feature_set\"\":\"\"\(set)\"\""), "\(set)") }
+        let best = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("sets/best.json")))) as? [String: Any]
+        let winnerSet = ((best?["winner"] as? [String: Any])?["params"] as? [String: Any])?["feature_set"] as? String
+        #expect(winnerSet != nil)
+        let modelJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("sets/model/model.json")))) as? [String: Any]
+        let rows = (modelJSON?["features"] as? [String: Any])?["rows"] as? [Int]
+        #expect(rows?.count == ["mfcc": 40, "egemaps": 88, "mfcc-egemaps": 128][winnerSet ?? ""], "\(winnerSet ?? "?"): \(rows?.count ?? -1) rows")
+        let predicted = try IntoneProcess.run(["predict", "--model", dir.file("sets/model")] + clips)
+        #expect(predicted.status == 0 && predicted.stdout.split(separator: "\n").count == clips.count + 1, "\(predicted.stderr)")
+        let missing = try IntoneProcess.run(["sweep", "--spec", dir.file("sets.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("nosets")])
+        #expect(missing.status != 0 && missing.stderr.contains("feature_set mfcc is not in this store, which holds egemaps"), "\(missing.stderr)")
+
         try "seed: 1\ncv: 2\nestimators:\n  default:\n    filters: [8]\n    epochs: 1\n"
             .write(toFile: dir.file("deep.yaml"), atomically: true, encoding: .utf8)
         let refused = try IntoneProcess.run(["sweep", "--spec", dir.file("deep.yaml"), "--store", dir.file("egemaps"), "--out", dir.file("deep")])
