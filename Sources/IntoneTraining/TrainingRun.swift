@@ -13,7 +13,8 @@ import IntoneModels
 ///   config.yaml        the config as given
 ///   history.csv        epoch, loss, accuracy, val_loss, val_accuracy, lr
 ///   metrics.json       validation and test accuracy, UAR, macro F1 (held-out speakers), best epoch, timings
-///   model/             the best-validation-accuracy weights (docs/MODEL-FORMAT.md, kind "deep")
+///   model/             the best-validation-accuracy weights (docs/MODEL-FORMAT.md, kind "deep") and
+///                      calibration.json (temperature scaling fitted on the validation split)
 ///   loss.svg accuracy.svg confusion.svg   curves and the test confusion matrix
 ///   checkpoint/        the state after the last epoch (resumes an interrupted run)
 ///   report.md
