@@ -103,6 +103,50 @@ struct ClusterServiceTests {
         let events = try String(contentsOfFile: dir.file("coordinator/events.log"), encoding: .utf8)
         #expect(events.contains("worker w1 joined") && events.contains("stopped by signal"))
     }
+
+    /// Four jobs at once on one coordinator and its two shared workers: two sweeps on different
+    /// stores (the same spec, so their trials have the same ids and configurations), an extraction
+    /// and a scoring run. Each job's outputs are the bytes of the same job run alone in one process:
+    /// no result, blob or model of one reaches another.
+    @Test func concurrentJobsOnOneCoordinatorGetTheirOwnResults() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (store, spec) = try ClusterSweepTests.prepare(dir)
+        try IntoneProcess.succeed(["extract", "--data", SharedCorpus.corpus, "--out", dir.file("prosody-store"), "--features", "prosody", "--quiet"])
+        let other = dir.file("prosody-store")
+        // Alone, in this process.
+        try IntoneProcess.succeed(["sweep", "--spec", spec, "--store", store, "--out", dir.file("alone-a"), "--quiet"])
+        try IntoneProcess.succeed(["sweep", "--spec", spec, "--store", other, "--out", dir.file("alone-b"), "--quiet"])
+        try IntoneProcess.succeed(["extract", "--data", SharedCorpus.corpus, "--out", dir.file("alone-store"), "--channel", "telephone", "--quiet"])
+        try IntoneProcess.succeed(["score", "--model", dir.file("alone-a/model"), "--out", dir.file("alone-scores"), SharedCorpus.calls, "--quiet"])
+
+        let endpoint = "ipc://" + dir.file("shared.sock")
+        let coordinator = try IntoneProcess.start(["coordinator", "--bind", endpoint, "--run", dir.file("service"), "--quiet"])
+        let workers = try (1...2).map { i in
+            try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "w\(i)", "--quiet"])
+        }
+        let cluster = ["--cluster", endpoint, "--wait-for-workers", "60", "--quiet"]
+        let jobs = [
+            try IntoneProcess.start(["sweep", "--spec", spec, "--store", store, "--out", dir.file("shared-a")] + cluster),
+            try IntoneProcess.start(["sweep", "--spec", spec, "--store", other, "--out", dir.file("shared-b")] + cluster),
+            try IntoneProcess.start(["extract", "--data", SharedCorpus.corpus, "--out", dir.file("shared-store"), "--channel", "telephone"] + cluster),
+            try IntoneProcess.start(["score", "--model", dir.file("alone-a/model"), "--out", dir.file("shared-scores"), SharedCorpus.calls] + cluster),
+        ]
+        defer { for p in [coordinator] + workers + jobs where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        #expect(Self.waitUntil(300) { jobs.allSatisfy { !$0.isRunning } }, "the jobs did not finish")
+        for job in jobs { #expect(job.terminationStatus == 0) }
+        for (shared, alone) in [("shared-a", "alone-a"), ("shared-b", "alone-b")] {
+            #expect(try ClusterSweepTests.bytes(dir.file(shared + "/best.json")) == ClusterSweepTests.bytes(dir.file(alone + "/best.json")), "\(shared)")
+            #expect(differences(dir.file(shared + "/model"), dir.file(alone + "/model")) == [], "\(shared)")
+        }
+        // The two sweeps really differ (else a mix-up could not show).
+        #expect(try ClusterSweepTests.bytes(dir.file("alone-a/best.json")) != ClusterSweepTests.bytes(dir.file("alone-b/best.json")))
+        #expect(differences(dir.file("shared-store"), dir.file("alone-store")) == [])
+        for name in ["windows.csv", "windows.jsonl", "calls.csv", "errors.csv"] {
+            #expect(try ClusterSweepTests.bytes(dir.file("shared-scores/" + name)) == ClusterSweepTests.bytes(dir.file("alone-scores/" + name)), "\(name)")
+        }
+        #expect(coordinator.isRunning && workers.allSatisfy { $0.isRunning })
+    }
 }
 
 /// Relative paths whose bytes differ between two folders (or exist in one only).
