@@ -14,7 +14,7 @@ struct Intone: AsyncParsableCommand {
           intone features --kind mel-db --summary none --frames 130 --out feats/ clip.flac
         """,
         version: IntoneVersion.string,
-        subcommands: [FeaturesCommand.self, CorpusCommand.self, ExtractCommand.self, SweepCommand.self, TrainCommand.self, PredictCommand.self, ScoreCommand.self, CoordinatorCommand.self, WorkerCommand.self, KeygenCommand.self]
+        subcommands: [FeaturesCommand.self, CorpusCommand.self, ExtractCommand.self, SweepCommand.self, TrainCommand.self, PredictCommand.self, ScoreCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeygenCommand.self]
     )
 }
 

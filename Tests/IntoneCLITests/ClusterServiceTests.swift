@@ -147,6 +147,50 @@ struct ClusterServiceTests {
         }
         #expect(coordinator.isRunning && workers.allSatisfy { $0.isRunning })
     }
+
+    /// `intone jobs list|show|cancel` against a running coordinator: a sweep waiting for workers is
+    /// listed with its pending tasks, cancelled (it stops with the reason, and a cancel of a name
+    /// that is no job is an error), and the coordinator goes on serving the next job.
+    @Test func aJobIsListedAndCancelledWhileTheCoordinatorServesOthers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (store, spec) = try ClusterSweepTests.prepare(dir)
+        let endpoint = "ipc://" + dir.file("jobs.sock")
+        let coordinator = try IntoneProcess.start(["coordinator", "--bind", endpoint, "--run", dir.file("service"), "--quiet"])
+        let log = dir.file("doomed.log")
+        let doomed = try IntoneProcess.start(["sweep", "--spec", spec, "--store", store, "--out", dir.file("doomed"), "--cluster", endpoint,
+                                              "--wait-for-workers", "120", "--quiet"], log: log)
+        var all = [coordinator, doomed]
+        defer { for p in all where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        // No worker yet: the sweep's tasks wait in the queue.
+        var listing = ""
+        #expect(Self.waitUntil(60) {
+            listing = (try? IntoneProcess.run(["jobs", "list", "--coordinator", endpoint]))?.stdout ?? ""
+            let lines = listing.split(separator: "\n").map { $0.split(separator: " ") }
+            return lines.count > 2 && lines[1].count > 1 && lines[1][1] == "running"
+        }, "\(listing)")
+        let rows = listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let name = try #require(rows.count > 1 ? rows[1].first : nil, "\(listing)")
+        #expect(name == "client-\(ProcessInfo.processInfo.hostName)-\(doomed.processIdentifier)")
+        let shown = try IntoneProcess.succeed(["jobs", "show", name, "--coordinator", endpoint])
+        #expect(shown.stdout.contains("\"state\" : \"running\"") && shown.stdout.contains("\"pending\" : "))
+        let cancelled = try IntoneProcess.succeed(["jobs", "cancel", name, "--coordinator", endpoint])
+        #expect(cancelled.stdout.hasPrefix("cancelled \(name): 0 task(s) done, "))
+        #expect(Self.waitUntil(30) { !doomed.isRunning })
+        #expect(doomed.terminationStatus != 0)
+        #expect(Self.text(log).contains("job \(name) was cancelled by jobs-"), "\(Self.text(log))")
+        let after = try IntoneProcess.succeed(["jobs", "list", "--coordinator", endpoint]).stdout
+        #expect(after.contains("\(name)  cancelled"), "\(after)")
+        let unknown = try IntoneProcess.run(["jobs", "cancel", "nosuch", "--coordinator", endpoint])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no job named nosuch"))
+        // The next job runs as usual.
+        let worker = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "2", "--name", "w", "--quiet"])
+        all.append(worker)
+        try IntoneProcess.succeed(["sweep", "--spec", spec, "--store", store, "--out", dir.file("next"), "--cluster", endpoint, "--quiet"])
+        #expect(FileManager.default.fileExists(atPath: dir.file("next/best.json")))
+    }
+
+    static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 }
 
 /// Relative paths whose bytes differ between two folders (or exist in one only).

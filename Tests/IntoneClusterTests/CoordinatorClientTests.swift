@@ -67,6 +67,41 @@ struct CoordinatorClientTests {
         #expect(core.isFinished && core.doneCount == 2)
     }
 
+    /// Job control: a third client lists the jobs (by name, over their connections), cancels one:
+    /// its tasks are withdrawn (the running copy cancelled on the worker), it is refused with the
+    /// reason, and so is its next hello; the other job runs on; an unknown name is an error.
+    @Test func aJobCanBeListedAndCancelled() throws {
+        var core = CoordinatorCore(configuration: .init(speculate: false))
+        let admin: [UInt8] = Array("A".utf8)
+        _ = core.handle(.received(from: Self.c, Self.helloClient("job-c")), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.helloClient("job-d")), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.submit(["c1", "c2", "c3"])), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.submit(["d1"])), now: 0)
+        let started = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 1)
+        let first = try #require(Self.sent(started, to: Self.w, .task).first?.task)
+        #expect(first == "c1")
+        _ = core.handle(.received(from: admin, Self.helloClient("admin")), now: 1)
+        let listed = core.handle(.received(from: admin, WireMessage(Envelope(type: .jobs))), now: 1)
+        let reply = try #require(Self.sent(listed, to: admin, .jobs).first?.body)
+        let table = try #require(CanonicalJSON.decode(JobTable.self, Array(reply.utf8)))
+        #expect(table.jobs.map(\.name) == ["job-c", "job-d"])   // the admin sent no task: not a job
+        #expect(table.jobs[0] == JobSummary(name: "job-c", state: "running", connections: 1, pending: 2, running: 1, done: 0, abandoned: 0, withdrawn: 0))
+        #expect(table.workers == 1 && table.slots == 1)
+
+        let cancelled = core.handle(.received(from: admin, WireMessage(Envelope(type: .cancel, body: "job-c"))), now: 2)
+        #expect(cancelled.contains(.send(to: Self.c, WireMessage(Envelope(type: .refuse, reason: "job job-c was cancelled by admin")))))
+        #expect(cancelled.contains(.send(to: Self.w, WireMessage(Envelope(type: .cancel, task: first, attempt: 1)))))
+        #expect(cancelled.contains(.jobCancelled(name: "job-c", by: "admin", withdrawn: 3)))
+        #expect(Self.sent(cancelled, to: Self.w, .task).map(\.task) == ["d1"])   // the other job's task takes the slot
+        let after = try #require(CanonicalJSON.decode(JobTable.self, Array((Self.sent(cancelled, to: admin, .jobs).first?.body ?? "").utf8)))
+        #expect(after.jobs[0].state == "cancelled" && after.jobs[0].withdrawn == 3 && after.jobs[0].reason == "job job-c was cancelled by admin")
+        // The job reconnecting under its name is refused too.
+        let again = core.handle(.received(from: Array("C2".utf8), Self.helloClient("job-c")), now: 3)
+        #expect(again.contains(.send(to: Array("C2".utf8), WireMessage(Envelope(type: .refuse, reason: "job job-c was cancelled by admin")))))
+        let unknown = core.handle(.received(from: admin, WireMessage(Envelope(type: .cancel, body: "nosuch"))), now: 3)
+        #expect(Self.sent(unknown, to: admin, .jobs).first?.reason == "no job named nosuch")
+    }
+
     /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.
     @Test func aClientCannotComputeOnABlobAnotherJobSent() {
         var core = CoordinatorCore()

@@ -116,6 +116,9 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                 case .heartbeat:
                     shared.update(e.body)
                 case .refuse:
+                    if let reason = e.reason, reason.hasPrefix("job "), reason.contains(" was cancelled by ") {
+                        throw ClusterError("\(reason) (intone jobs cancel); what finished before is kept")
+                    }
                     throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
                 case .result:
                     if let id = e.task, outstanding.remove(id) != nil {
@@ -172,4 +175,52 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     }
 
     public func withdrawLocalTasks() { shared.requestWithdraw() }
+
+    /// The coordinator's job table (`intone jobs list`).
+    /// - Throws: `ClusterError` when no coordinator answers within `timeout` seconds or it refuses this client.
+    public func jobTable(timeout: Double = 10) throws(ClusterError) -> JobTable {
+        try control(Envelope(type: .jobs), timeout: timeout)
+    }
+
+    /// Cancels the job `name` (`intone jobs cancel`) and returns the job table after it.
+    /// - Throws: `ClusterError` for a name the coordinator has no job of, no answer, or a refusal.
+    public func cancel(job name: String, timeout: Double = 10) throws(ClusterError) -> JobTable {
+        try control(Envelope(type: .cancel, body: name), timeout: timeout)
+    }
+
+    /// One request on a short connection: hello as a client, `request`, the `jobs` reply, bye.
+    private func control(_ request: Envelope, timeout: Double) throws(ClusterError) -> JobTable {
+        let socket: ZMQSocket
+        do {
+            socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
+        } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        defer { _ = try? socket.send(WireMessage(Envelope(type: .bye)).frames()) }
+        let begun = Date()
+        var lastSent = Date.distantPast
+        var welcomed = false
+        while Date().timeIntervalSince(begun) < timeout {
+            if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
+                _ = try? socket.send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client)).frames())
+                lastSent = Date()
+            }
+            guard let frames = try? socket.receive(timeout: 100), let message = WireMessage.parse(frames) else { continue }
+            let e = message.envelope
+            switch e.type {
+            case .welcome where !welcomed:
+                welcomed = true
+                _ = try? socket.send(WireMessage(request).frames())
+            case .refuse:
+                throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
+            case .jobs:
+                if let reason = e.reason { throw ClusterError("\(endpoint): \(reason)") }
+                guard let body = e.body, let table = CanonicalJSON.decode(JobTable.self, Array(body.utf8)) else {
+                    throw ClusterError("the coordinator at \(endpoint) sent an unreadable job table")
+                }
+                return table
+            default:
+                break
+            }
+        }
+        throw ClusterError("no coordinator answered at \(endpoint) within \(Int(timeout)) s: is `intone coordinator` running there, is this host's key in its allow-list, and is --coordinator-key its public key?")
+    }
 }

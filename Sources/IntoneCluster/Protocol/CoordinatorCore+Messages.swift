@@ -76,7 +76,12 @@ extension CoordinatorCore {
     mutating func hello(_ e: Envelope, from peer: [UInt8], now: Double, into out: inout [Directive]) {
         let name = e.worker ?? "peer"
         if e.role == .client {
+            if let reason = cancelledJobs[name] {
+                out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
+                return
+            }
             if let old = clients[peer] { drop(client: peer, old, into: &out, announce: false) }
+            clientNames[peer] = name
             clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
             out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
                                                             workers: workers.count))))
@@ -115,6 +120,16 @@ extension CoordinatorCore {
             out += add(submitted, blobs: shipped, owner: .client(peer))
         case .bye:
             if let c = clients[peer] { drop(client: peer, c, into: &out, announce: true) }
+        case .jobs:
+            out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, body: jobTableBody()))))
+        case .cancel:
+            let by = clients[peer]?.name ?? "a client"
+            guard let name = e.body, jobNames.contains(name) else {
+                out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: "no job named \(e.body ?? "")", body: jobTableBody()))))
+                return
+            }
+            cancel(job: name, by: by, into: &out)
+            out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, body: jobTableBody()))))
         default:
             dropped += 1
         }

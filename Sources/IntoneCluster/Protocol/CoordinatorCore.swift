@@ -116,6 +116,8 @@ public struct CoordinatorCore: Sendable {
         case clientLost(name: String, withdrawn: Int)
         /// A peer was refused (wrong protocol version...).
         case refused(peer: String, reason: String)
+        /// A client cancelled a job (`intone jobs cancel`): `withdrawn` of its tasks withdrawn.
+        case jobCancelled(name: String, by: String, withdrawn: Int)
     }
 
     enum TaskState: Int, CaseIterable, Sendable {
@@ -188,6 +190,10 @@ public struct CoordinatorCore: Sendable {
     var meanTaskSeconds: Double?
     /// Set once the coordinator is closing: every hello is answered with shutdown.
     var closingReason: String?
+    /// The name every client connection said in its hello (kept after it leaves: a job's name
+    /// spans its connections), and the jobs cancelled, with why.
+    var clientNames: [[UInt8]: String] = [:]
+    var cancelledJobs: [String: String] = [:]
     /// Locally submitted tasks pending or running.
     var localOpen = 0
     /// Messages dropped as malformed, late, duplicate or from unknown peers.

@@ -9,8 +9,11 @@ public let clusterProtocolVersion = 1
 public struct Envelope: Codable, Equatable, Sendable {
     /// What the message is.
     public enum Kind: String, Codable, Sendable {
-        // worker → coordinator (and client → coordinator: hello, heartbeat, submit, bye)
+        // worker → coordinator (and client → coordinator: hello, heartbeat, submit, bye; `jobs`
+        // asks for the job table, `cancel` with a job's name in `body` cancels it)
         case hello, heartbeat, result, failure, need, bye, submit
+        // coordinator → client: the job table (`body`), the answer to `jobs` and `cancel`
+        case jobs
         // coordinator → worker (and coordinator → client: welcome, refuse, heartbeat, result, failure)
         case welcome, refuse, task, blob, cancel, shutdown
     }

@@ -308,6 +308,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         case .clientJoined(let name): log("client \(name) connected")
         case .clientLost(let name, let withdrawn): log("client \(name) gone; \(withdrawn) of its task(s) withdrawn")
         case .refused(let peer, let reason): log("refused \(peer): \(reason)")
+        case .jobCancelled(let name, let by, let withdrawn): log("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
         }
     }
 }

@@ -1,0 +1,84 @@
+import IntoneFormats
+
+/// One job as `intone jobs` lists it: a client name (`--cluster` jobs say `client-HOST-PID`) and its
+/// tasks over all its connections, by state.
+public struct JobSummary: Codable, Equatable, Sendable {
+    public var name: String
+    /// `running` (tasks pending or running), `connected` (a connection open, nothing open),
+    /// `gone` (no connection) or `cancelled`.
+    public var state: String
+    /// Open connections of this job.
+    public var connections: Int
+    public var pending: Int
+    public var running: Int
+    public var done: Int
+    public var abandoned: Int
+    public var withdrawn: Int
+    /// Why the job was cancelled, and by whom.
+    public var reason: String?
+}
+
+/// The coordinator's job table (`jobs` reply body).
+public struct JobTable: Codable, Equatable, Sendable {
+    public var jobs: [JobSummary]
+    /// Connected workers and their job slots.
+    public var workers: Int
+    public var slots: Int
+}
+
+/// Job control: the job table, and cancelling a job by name.
+extension CoordinatorCore {
+    /// Names of the jobs that ever submitted a task here.
+    var jobNames: Set<String> {
+        var names: Set<String> = []
+        for t in tasks.indices { if case .client(let p) = owner[t], let n = clientNames[p] { names.insert(n) } }
+        return names
+    }
+
+    /// Every job that submitted tasks here, by name.
+    public var jobTable: JobTable {
+        var rows: [String: JobSummary] = [:]
+        for t in tasks.indices {
+            guard case .client(let p) = owner[t], let name = clientNames[p] else { continue }
+            var r = rows[name] ?? JobSummary(name: name, state: "gone", connections: 0, pending: 0, running: 0, done: 0, abandoned: 0, withdrawn: 0)
+            switch state[t] {
+            case .pending: r.pending += 1
+            case .running: r.running += 1
+            case .done: r.done += 1
+            case .abandoned: r.abandoned += 1
+            case .withdrawn: r.withdrawn += 1
+            }
+            rows[name] = r
+        }
+        for (peer, c) in clients { if rows[c.name] != nil, clientNames[peer] == c.name { rows[c.name]!.connections += 1 } }
+        for name in rows.keys {
+            if let reason = cancelledJobs[name] {
+                rows[name]!.state = "cancelled"
+                rows[name]!.reason = reason
+            } else if rows[name]!.pending + rows[name]!.running > 0 {
+                rows[name]!.state = "running"
+            } else if rows[name]!.connections > 0 {
+                rows[name]!.state = "connected"
+            }
+        }
+        return JobTable(jobs: rows.keys.sorted().map { rows[$0]! }, workers: workers.count, slots: slotCount)
+    }
+
+    func jobTableBody() -> String { String(decoding: CanonicalJSON.encode(jobTable), as: UTF8.self) }
+
+    /// Cancels the job `name`: its queued and running tasks are withdrawn (their copies cancelled on
+    /// the workers), each of its connections is refused with the reason, and so is every later
+    /// hello under that name, so a job that reconnects learns it too.
+    mutating func cancel(job name: String, by: String, into out: inout [Directive]) {
+        let reason = "job \(name) was cancelled by \(by)"
+        cancelledJobs[name] = reason
+        var withdrawn = 0
+        for peer in clients.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where clients[peer]?.name == name {
+            let c = clients[peer]!
+            withdrawn += c.owned.filter { state[$0] == .pending || state[$0] == .running }.count
+            drop(client: peer, c, into: &out, announce: false)
+            out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
+        }
+        out.append(.jobCancelled(name: name, by: by, withdrawn: withdrawn))
+    }
+}
