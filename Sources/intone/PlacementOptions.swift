@@ -21,6 +21,12 @@ struct PlacementOptions: ParsableArguments {
     @Option(name: .customLong("wait-for-workers"), help: "With --bind or --cluster: seconds to wait for a worker before giving up.")
     var waitForWorkers: Double = 120
 
+    @Option(help: "With --cluster: this job's weight in the coordinator's fair share (2: twice the slots of a job of priority 1 while both have work).")
+    var priority: Double = 1
+
+    @Option(name: .customLong("max-slots"), help: "With --cluster: at most this many of this job's tasks run at once.")
+    var maxSlots: Int?
+
     @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the audio at the same paths (a common mount), so it is not shipped to them.")
     var sharedPath = false
 
@@ -31,6 +37,9 @@ struct PlacementOptions: ParsableArguments {
         if [localWorkers != nil, bind != nil, cluster != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one of --local-workers, --bind and --cluster.")
         }
+        if !(priority > 0 && priority.isFinite && priority <= 1_000_000) { throw ValidationError("--priority must be a positive number (at most 1000000).") }
+        if let maxSlots, maxSlots < 1 { throw ValidationError("--max-slots must be at least 1.") }
+        if (priority != 1 || maxSlots != nil) && cluster == nil { throw ValidationError("--priority and --max-slots are for jobs sent with --cluster.") }
     }
 
     /// Whether tasks leave this process.
@@ -49,7 +58,7 @@ struct PlacementOptions: ParsableArguments {
     func makePlacement(threads: Int, logger: Logger, quiet: Bool) throws -> Chosen {
         if let cluster {
             let mode = try security.worker(connect: cluster) { logger.warning("\($0)") }
-            let client = ClusterClient(connect: cluster, security: mode)
+            let client = ClusterClient(connect: cluster, security: mode, share: JobShare(priority: priority, maxSlots: maxSlots))
             client.log = { [logger] in logger.info("\($0)") }
             return Chosen(placement: ClusterPlacement(scheduler: client, waitForWorkers: waitForWorkers, sharesFiles: sharedPath), localCluster: nil)
         }

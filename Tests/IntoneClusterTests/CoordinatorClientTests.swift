@@ -85,7 +85,8 @@ struct CoordinatorClientTests {
         let reply = try #require(Self.sent(listed, to: admin, .jobs).first?.body)
         let table = try #require(CanonicalJSON.decode(JobTable.self, Array(reply.utf8)))
         #expect(table.jobs.map(\.name) == ["job-c", "job-d"])   // the admin sent no task: not a job
-        #expect(table.jobs[0] == JobSummary(name: "job-c", state: "running", connections: 1, pending: 2, running: 1, done: 0, abandoned: 0, withdrawn: 0))
+        #expect(table.jobs[0] == JobSummary(name: "job-c", state: "running", connections: 1, pending: 2, running: 1, done: 0, abandoned: 0, withdrawn: 0,
+                                            priority: 1))
         #expect(table.workers == 1 && table.slots == 1)
 
         let cancelled = core.handle(.received(from: admin, WireMessage(Envelope(type: .cancel, body: "job-c"))), now: 2)
@@ -100,6 +101,59 @@ struct CoordinatorClientTests {
         #expect(again.contains(.send(to: Array("C2".utf8), WireMessage(Envelope(type: .refuse, reason: "job job-c was cancelled by admin")))))
         let unknown = core.handle(.received(from: admin, WireMessage(Envelope(type: .cancel, body: "nosuch"))), now: 3)
         #expect(Self.sent(unknown, to: admin, .jobs).first?.reason == "no job named nosuch")
+    }
+
+    /// Runs every task to the end on one worker of `slots` slots, answering the oldest running
+    /// task first; returns the job (client) of each task in the order they were started.
+    static func startOrder(_ core: inout CoordinatorCore, slots: Int, jobOf: (String) -> String, lateJoin: ((Int, inout CoordinatorCore) -> Void)? = nil) -> [String] {
+        var running: [String] = []
+        var order: [String] = []
+        var d = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: slots)), now: 0)
+        var step = 0
+        while true {
+            let started = Self.sent(d, to: Self.w, .task).compactMap(\.task)
+            running += started
+            order += started.map(jobOf)
+            guard !running.isEmpty else { return order }
+            let done = running.removeFirst()
+            step += 1
+            lateJoin?(step, &core)
+            d = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: done, attempt: 1, body: "{}"))), now: Double(step))
+        }
+    }
+
+    /// Weighted fair share: two equal jobs alternate on the slots whatever order they came in
+    /// (the first-come queue gave one all its tasks first); priority 3 gets three slots of four;
+    /// a job's slot cap is never passed; a job that arrives late gets the next free slot.
+    @Test func jobsShareTheSlotsByWeight() {
+        func run(cShare: String?, dShare: String?, late: Bool = false) -> [String] {
+            var core = CoordinatorCore(configuration: .init(speculate: false, prefetch: 0))
+            _ = core.handle(.received(from: Self.c, WireMessage(Envelope(type: .hello, worker: "c", body: cShare, role: .client))), now: 0)
+            _ = core.handle(.received(from: Self.d, WireMessage(Envelope(type: .hello, worker: "d", body: dShare, role: .client))), now: 0)
+            _ = core.handle(.received(from: Self.c, Self.submit((0..<40).map { "c\($0)" })), now: 0)
+            if !late { _ = core.handle(.received(from: Self.d, Self.submit((0..<40).map { "d\($0)" })), now: 0) }
+            return Self.startOrder(&core, slots: 4, jobOf: { String($0.prefix(1)) }, lateJoin: late ? { step, core in
+                if step == 5 { _ = core.handle(.received(from: Self.d, Self.submit((0..<40).map { "d\($0)" })), now: 5) }
+            } : nil)
+        }
+        let equal = run(cShare: nil, dShare: nil)
+        #expect(equal.count == 80)
+        // Over any stretch while both have work, the two jobs' starts differ by at most one slot's worth.
+        for n in stride(from: 4, through: 76, by: 4) {
+            let c = equal.prefix(n).filter { $0 == "c" }.count
+            #expect(abs(2 * c - n) <= 2, "first \(n) starts: \(c) of job c")
+        }
+        let weighted = run(cShare: "{\"priority\":3}", dShare: nil)
+        let firstForty = weighted.prefix(40).filter { $0 == "c" }.count
+        #expect((28...32).contains(firstForty), "priority 3 of 4 slots: \(firstForty) of the first 40 starts")
+        // Capped at one slot: c never runs two at once, so d gets the other three.
+        let capped = run(cShare: "{\"priority\":1,\"maxSlots\":1}", dShare: nil)
+        #expect(capped.prefix(4).filter { $0 == "c" }.count == 1)
+        let cappedForty = capped.prefix(40).filter { $0 == "c" }.count
+        #expect((8...12).contains(cappedForty), "\(cappedForty)")
+        // d submits after 5 of c's tasks finished: its first task is the next one started.
+        let late = run(cShare: nil, dShare: nil, late: true)
+        #expect(late.prefix(8).allSatisfy { $0 == "c" } && late[8] == "d", "\(late.prefix(12))")
     }
 
     /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.

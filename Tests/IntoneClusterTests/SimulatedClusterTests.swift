@@ -124,8 +124,11 @@ struct SimulatedClusterTests {
             if now >= deathAt, workers[0].alive {
                 workers[0].alive = false
                 for c in workers[0].copies {
-                    pending.append((lateDelivery, workers[0].routing,
-                                    WireMessage(Envelope(type: .result, task: c.id, attempt: c.attempt, body: Self.echo(c.body), seconds: 0.5))))
+                    // What it would have answered, as any worker does: a task made to fail fails.
+                    let reply = c.body.contains("\"fail\":true")
+                        ? WireMessage(Envelope(type: .failure, task: c.id, attempt: c.attempt, reason: "refused by design"))
+                        : WireMessage(Envelope(type: .result, task: c.id, attempt: c.attempt, body: Self.echo(c.body), seconds: 0.5))
+                    pending.append((lateDelivery, workers[0].routing, reply))
                 }
                 workers[0].copies = []
             }

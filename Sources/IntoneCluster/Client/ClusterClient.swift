@@ -46,9 +46,13 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         var withdrawalCount: Int { lock.withLock { withdrawals } }
     }
 
-    public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil) {
+    /// This job's claim on the coordinator's workers (sent in every hello).
+    public let share: JobShare
+
+    public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil, share: JobShare = JobShare()) {
         self.endpoint = endpoint
         self.security = security
+        self.share = share
         self.name = name ?? "client-\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
 
@@ -93,7 +97,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         func send(_ m: WireMessage) -> Bool { (try? socket.send(m.frames())) != nil }
         while true {
             if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
-                if send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client))) { lastSent = Date() }
+                let body = share == JobShare() ? nil : String(decoding: CanonicalJSON.encode(share), as: UTF8.self)
+                if send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, body: body, role: .client))) { lastSent = Date() }
             }
             if welcomed && !submitted {
                 // Frame 1: the tasks; frames 2...: the blobs they refer to.

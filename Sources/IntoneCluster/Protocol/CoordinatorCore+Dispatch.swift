@@ -78,6 +78,8 @@ struct TaskQueue: Sendable {
     private var head = 0
     private var front: [Int] = []   // pushed to the front, last pushed first
 
+    var isEmpty: Bool { front.isEmpty && head >= back.count }
+
     mutating func pushBack(_ t: Int) { back.append(t) }
     mutating func pushFront(_ t: Int) { front.append(t) }
 

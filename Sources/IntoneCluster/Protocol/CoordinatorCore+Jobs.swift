@@ -16,6 +16,9 @@ public struct JobSummary: Codable, Equatable, Sendable {
     public var withdrawn: Int
     /// Why the job was cancelled, and by whom.
     public var reason: String?
+    /// Its fair-share weight and slot cap (of its newest connection).
+    public var priority: Double?
+    public var maxSlots: Int?
 }
 
 /// The coordinator's job table (`jobs` reply body).
@@ -50,7 +53,12 @@ extension CoordinatorCore {
             }
             rows[name] = r
         }
-        for (peer, c) in clients { if rows[c.name] != nil, clientNames[peer] == c.name { rows[c.name]!.connections += 1 } }
+        for (peer, c) in clients.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where rows[c.name] != nil && clientNames[peer] == c.name {
+            rows[c.name]!.connections += 1
+            let share = shares[.client(peer)] ?? JobShare()
+            rows[c.name]!.priority = share.priority
+            rows[c.name]!.maxSlots = share.maxSlots
+        }
         for name in rows.keys {
             if let reason = cancelledJobs[name] {
                 rows[name]!.state = "cancelled"
@@ -80,5 +88,24 @@ extension CoordinatorCore {
             out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
         }
         out.append(.jobCancelled(name: name, by: by, withdrawn: withdrawn))
+    }
+}
+
+/// A job's claim on the workers: its priority (a weight: a job of priority 2 gets twice the slots
+/// of a job of priority 1 while both have work) and an optional cap on its running tasks. A client
+/// sends it in its `hello` body (`{"priority": 2, "maxSlots": 8}`); absent, priority 1 and no cap.
+public struct JobShare: Codable, Equatable, Sendable {
+    public var priority: Double
+    public var maxSlots: Int?
+
+    public init(priority: Double = 1, maxSlots: Int? = nil) {
+        self.priority = priority.isFinite && priority > 0 ? min(priority, 1_000_000) : 1
+        self.maxSlots = maxSlots.map { max(1, $0) }
+    }
+
+    /// The share a client's hello body asks for (the default for none or an unreadable one).
+    static func from(helloBody body: String?) -> JobShare {
+        guard let body, let s = CanonicalJSON.decode(JobShare.self, Array(body.utf8)) else { return JobShare() }
+        return JobShare(priority: s.priority, maxSlots: s.maxSlots)
     }
 }

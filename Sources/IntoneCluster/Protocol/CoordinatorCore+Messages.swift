@@ -82,6 +82,7 @@ extension CoordinatorCore {
             }
             if let old = clients[peer] { drop(client: peer, old, into: &out, announce: false) }
             clientNames[peer] = name
+            shares[.client(peer)] = JobShare.from(helloBody: e.body)
             clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
             out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
                                                             workers: workers.count))))

@@ -61,7 +61,9 @@ extension CoordinatorCore {
         counts = [Int](repeating: 0, count: TaskState.allCases.count)
         blobs = [:]
         blobOwners = [:]
-        queue = TaskQueue()
+        queues = [:]
+        ownerOrder = []
+        runningPerOwner = [:]
         pinnedQueue = [:]
         runningTasks = []
         localOpen = 0
@@ -78,7 +80,13 @@ extension CoordinatorCore {
         counts[old.rawValue] -= 1
         counts[s.rawValue] += 1
         state[t] = s
-        if s == .running { runningTasks.insert(t) } else if old == .running { runningTasks.remove(t) }
+        if s == .running {
+            runningTasks.insert(t)
+            runningPerOwner[owner[t], default: 0] += 1
+        } else if old == .running {
+            runningTasks.remove(t)
+            runningPerOwner[owner[t], default: 1] -= 1
+        }
     }
 
     mutating func enqueue(_ t: Int, front: Bool = false) {
@@ -86,20 +94,36 @@ extension CoordinatorCore {
         queued[t] = true
         if let name = tasks[t].worker {
             pinnedQueue[name, default: []].append(t)
-        } else if front {
-            queue.pushFront(t)
         } else {
-            queue.pushBack(t)
+            let o = owner[t]
+            if queues[o] == nil {
+                queues[o] = TaskQueue()
+                if !ownerOrder.contains(o) { ownerOrder.append(o) }
+            }
+            if front { queues[o]!.pushFront(t) } else { queues[o]!.pushBack(t) }
         }
     }
 
-    /// The next pending task, skipping entries that stopped being pending.
+    /// The next pending task by weighted fair share (see the type's notes), skipping entries that
+    /// stopped being pending; `nil` when no job has a pending task it may start now.
     mutating func nextPending() -> Int? {
-        while let t = queue.popFront() {
-            queued[t] = false
-            if state[t] == .pending { return t }
+        while true {
+            var chosen: Owner?
+            var lowest = Double.infinity
+            for o in ownerOrder where !(queues[o]?.isEmpty ?? true) {
+                let share = shares[o] ?? JobShare()
+                let running = runningPerOwner[o] ?? 0
+                if let cap = share.maxSlots, running >= cap { continue }
+                let load = Double(running) / share.priority
+                if load < lowest { lowest = load; chosen = o }
+            }
+            guard let o = chosen else { return nil }
+            while let t = queues[o]!.popFront() {
+                queued[t] = false
+                if state[t] == .pending { return t }
+            }
+            // That job's queue held only finished entries: choose again.
         }
-        return nil
     }
 
     /// Tells task `t`'s job its outcome, made from the id the job gave the task: `local` for this

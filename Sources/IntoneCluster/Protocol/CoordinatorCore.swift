@@ -9,6 +9,9 @@ import IntoneFormats
 /// message from a peer that said `hello` as a client, such as `intone sweep --cluster`). Every
 /// task belongs to its job: it is keyed by the job and the id the job gave it, so two jobs that
 /// use the same id get two runs and each its own result, and no job can name another's work.
+/// Jobs share the workers by weighted fair share: a free slot goes to the job with pending tasks
+/// whose running tasks per unit of priority are fewest (ties: the job that came first), never past
+/// a job's slot cap; within a job, tasks run in the order it gave them.
 /// Workers see an id the coordinator makes unique among its tasks. Tasks go `pending →
 /// running(worker, attempt) → done | failed → pending (retry, up to maxAttempts) | abandoned`; a
 /// task whose job went away is `withdrawn`. A worker silent for `liveness` heartbeat intervals is
@@ -176,8 +179,13 @@ public struct CoordinatorCore: Sendable {
     /// Blobs by content hash, and the jobs that sent each.
     var blobs: [String: [UInt8]] = [:]
     var blobOwners: [String: Set<Owner>] = [:]
-    /// Pending tasks in order; entries whose task is no longer pending are skipped when taken.
-    var queue = TaskQueue()
+    /// Pending tasks in order, one queue per job; entries whose task is no longer pending are
+    /// skipped when taken. Jobs in the order they first submitted.
+    var queues: [Owner: TaskQueue] = [:]
+    var ownerOrder: [Owner] = []
+    /// Each job's running tasks, and its share (`JobShare`: priority and slot cap).
+    var runningPerOwner: [Owner: Int] = [:]
+    var shares: [Owner: JobShare] = [:]
     /// Pending pinned tasks, by worker name, in order.
     var pinnedQueue: [String: [Int]] = [:]
     /// Running tasks (speculation candidates).
