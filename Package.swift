@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "IntoneSweepTests", dependencies: ["IntoneTestSupport", "IntoneSweep", "IntoneTraining", "IntoneEngine", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),
         .testTarget(name: "IntoneScoringTests", dependencies: ["IntoneScoring", "IntoneEngine", "IntoneModels"]),
         .testTarget(name: "IntoneClusterTests", dependencies: ["IntoneTestSupport", "IntoneCluster", "IntoneEngine", "IntoneFormats"]),
-        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneModels", "IntoneSweep", "IntoneNeural"]),
+        .testTarget(name: "IntoneCLITests", dependencies: ["IntoneTestSupport", "IntoneFormats", "IntoneAudio", "IntoneFeatures", "IntoneScoring", "IntoneModels", "IntoneSweep", "IntoneNeural", "IntoneCluster"]),
     ],
     swiftLanguageModes: [.v6]
 )

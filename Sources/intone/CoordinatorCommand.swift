@@ -38,6 +38,9 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Also serve Prometheus metrics over HTTP on this endpoint, e.g. tcp://0.0.0.0:9464.")
     var metrics: String?
 
+    @Option(help: "Also serve the read-only web dashboard (workers, jobs, tasks/s, events) on this endpoint, e.g. tcp://127.0.0.1:8265; open http://127.0.0.1:8265/.")
+    var dashboard: String?
+
     @Option(name: .customLong("status-every"), help: "Seconds between status lines in the log.")
     var statusEvery: Double = 10
 
@@ -53,10 +56,13 @@ struct CoordinatorCommand: ParsableCommand {
             throw CommandFailure("cannot create the run directory \(runDirectory): \(error.localizedDescription)")
         }
         let mode = try security.coordinator(bind: bind) { logger.warning("\($0)") }
+        if let dashboard, !CoordinatorSecurity.isLocalOnly(dashboard) {
+            logger.warning("WARNING: --dashboard \(dashboard) is reachable beyond this machine and has no authentication: anyone who reaches it sees the jobs and workers (read-only); bind tcp://127.0.0.1:PORT and use an SSH tunnel")
+        }
         let events = EventLog(path: runDirectory + "/events.log")
         let shell: CoordinatorShell
         do {
-            shell = try CoordinatorShell(bind: bind, security: mode, metrics: metrics)
+            shell = try CoordinatorShell(bind: bind, security: mode, metrics: metrics, dashboard: dashboard)
         } catch {
             throw CommandFailure("cannot start the coordinator: \(error)")
         }
@@ -66,9 +72,11 @@ struct CoordinatorCommand: ParsableCommand {
         }
         var info: [String: String] = ["endpoint": shell.endpoint, "pid": String(getpid()), "started": ISO8601DateFormatter().string(from: Date())]
         if let m = shell.metricsEndpoint { info["metrics"] = m }
+        if let d = shell.dashboardEndpoint { info["dashboard"] = d }
         if case .curve(let server, _) = mode { info["publicKey"] = server.publicKey }
         try writeJSON(info, to: runDirectory + "/coordinator.json")
-        logger.info("coordinator listening on \(shell.endpoint)\(shell.metricsEndpoint.map { "; metrics on \($0)" } ?? "")")
+        let dashboardText = shell.dashboardEndpoint.map { "; dashboard on \($0.replacingOccurrences(of: "tcp://", with: "http://"))/" } ?? ""
+        logger.info("coordinator listening on \(shell.endpoint)\(shell.metricsEndpoint.map { "; metrics on \($0)" } ?? "")\(dashboardText)")
         events.append("started on \(shell.endpoint)")
 
         let stop = StopFlag()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IntoneTestSupport
+import IntoneCluster
 
 /// `intone coordinator` as a service, jobs sent to it with `--cluster`, and extraction on workers:
 /// real processes on loopback, results compared byte for byte with local runs.
@@ -191,6 +192,51 @@ struct ClusterServiceTests {
     }
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// `intone coordinator --dashboard`: the page (one HTML document, no outside asset), its status
+    /// JSON with the running job's progress changing while it runs, and nothing but GET answered.
+    @Test func theDashboardShowsWorkersJobsAndProgress() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (store, spec) = try ClusterSweepTests.prepare(dir)
+        let endpoint = "ipc://" + dir.file("dash.sock")
+        let coordinator = try IntoneProcess.start(["coordinator", "--bind", endpoint, "--run", dir.file("service"), "--dashboard", "tcp://127.0.0.1:*", "--quiet"])
+        let worker = try IntoneProcess.start(["worker", "--connect", endpoint, "--jobs", "1", "--name", "dash-w", "--quiet"])
+        var all = [coordinator, worker]
+        defer { for p in all where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        #expect(Self.waitUntil(20) { FileManager.default.fileExists(atPath: dir.file("service/coordinator.json")) })
+        let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("service/coordinator.json")))) as? [String: String]
+        let dashboard = try #require(info?["dashboard"])
+        let page = try HTTP.get(endpoint: dashboard, path: "/")
+        #expect(page.hasPrefix("HTTP/1.0 200 OK") && page.contains("Content-Type: text/html"))
+        #expect(page.contains("<canvas id=\"rate\"") && page.contains("fetch(\"api/status\""))
+        #expect(!page.contains("http://") && !page.contains("https://"), "the page loads nothing from outside")
+        #expect(try HTTP.get(endpoint: dashboard, path: "/", method: "POST").hasPrefix("HTTP/1.0 405 Method Not Allowed"))
+        #expect(try HTTP.get(endpoint: dashboard, path: "/nothing").hasPrefix("HTTP/1.0 404 Not Found"))
+
+        func status() throws -> DashboardStatus? {
+            let reply = try HTTP.get(endpoint: dashboard, path: "/api/status")
+            guard let body = reply.range(of: "\r\n\r\n").map({ reply[$0.upperBound...] }) else { return nil }
+            return try? JSONDecoder().decode(DashboardStatus.self, from: Data(body.utf8))
+        }
+        let sweep = try IntoneProcess.start(["sweep", "--spec", spec, "--store", store, "--out", dir.file("run"), "--cluster", endpoint, "--quiet"])
+        all.append(sweep)
+        var seen: [Int] = []
+        #expect(Self.waitUntil(120) {
+            if let s = try? status(), let job = s.jobs.first { seen.append(job.done) }
+            return !sweep.isRunning
+        })
+        #expect(sweep.terminationStatus == 0)
+        // The job's progress moved while it ran, and the page's data names the worker and the events.
+        #expect(Set(seen).count >= 2, "done counts seen: \(seen)")
+        let last = try #require(try status())
+        #expect(last.workers.map(\.name) == ["dash-w"] && last.workers[0].done > 0)
+        #expect(last.jobs.count == 1 && last.jobs[0].name.hasPrefix("client-") && last.jobs[0].done == 28)
+        #expect(last.events.contains { $0.text == "worker dash-w joined (1 job(s))" })
+        // The chart's samples: once a second, counting up to the tasks finished.
+        #expect(last.history.count >= 2 && zip(last.history, last.history.dropFirst()).allSatisfy { $1.seconds >= $0.seconds + 1 && $1.completed >= $0.completed })
+        #expect((last.history.last?.completed ?? -1) <= last.status.completedTotal)
+    }
 }
 
 /// Relative paths whose bytes differ between two folders (or exist in one only).
@@ -201,7 +247,7 @@ func differences(_ a: String, _ b: String) -> [String] {
 
 /// A bare HTTP/1.0 GET over a TCP socket (what a Prometheus scrape does).
 enum HTTP {
-    static func get(endpoint: String, path: String) throws -> String {
+    static func get(endpoint: String, path: String, method: String = "GET") throws -> String {
         // endpoint: tcp://127.0.0.1:PORT
         let hostPort = endpoint.replacingOccurrences(of: "tcp://", with: "")
         guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else {
@@ -218,7 +264,7 @@ enum HTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw HTTPError(message: "cannot connect to \(endpoint)") }
-        let request = "GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n"
+        let request = "\(method) \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var response = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -1,8 +1,15 @@
 import CZMQ
 
-/// A minimal HTTP/1.0 server for `GET /metrics`, on a ZeroMQ STREAM socket so the coordinator's
-/// service thread polls it with its other sockets (no extra thread). Each connection gets one
-/// response and is closed.
+/// One HTTP response.
+struct HTTPReply {
+    var status: String
+    var contentType: String
+    var body: String
+}
+
+/// A minimal HTTP/1.0 server (`GET /metrics`, the dashboard), on a ZeroMQ STREAM socket so the
+/// coordinator's service thread polls it with its other sockets (no extra thread). Each connection
+/// gets one response and is closed.
 final class MetricsEndpoint {
     let socket: ZMQSocket
     let endpoint: String
@@ -17,6 +24,16 @@ final class MetricsEndpoint {
 
     /// Reads what is waiting and answers every complete request with `render()`'s text.
     func serve(_ render: () -> String) {
+        serve { method, path in
+            guard method == "GET", path == "/metrics" || path == "/" else {
+                return HTTPReply(status: "404 Not Found", contentType: "text/plain; charset=utf-8", body: "try GET /metrics\n")
+            }
+            return HTTPReply(status: "200 OK", contentType: "text/plain; version=0.0.4; charset=utf-8", body: render())
+        }
+    }
+
+    /// Reads what is waiting and answers every complete request with `route(method, path)`.
+    func serve(route: (String, String) -> HTTPReply) {
         while let frames = try? socket.receiveNow(), frames.count == 2 {
             let id = frames[0], data = frames[1]
             if data.isEmpty { requests[id] = nil; continue }   // connected or disconnected
@@ -28,11 +45,9 @@ final class MetricsEndpoint {
             }
             requests[id] = nil
             let line = String(decoding: buffer[..<end].prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).split(separator: " ")
-            if line.count >= 2, line[0] == "GET", line[1] == "/metrics" || line[1] == "/" {
-                respond(id, status: "200 OK", body: render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-            } else {
-                respond(id, status: "404 Not Found", body: "try GET /metrics\n")
-            }
+            guard line.count >= 2 else { respond(id, status: "400 Bad Request", body: "bad request\n"); continue }
+            let reply = route(String(line[0]), String(line[1]))
+            respond(id, status: reply.status, body: reply.body, contentType: reply.contentType)
         }
     }
 

@@ -109,3 +109,27 @@ public struct JobShare: Codable, Equatable, Sendable {
         return JobShare(priority: s.priority, maxSlots: s.maxSlots)
     }
 }
+
+/// One connected worker as the dashboard shows it.
+public struct WorkerSummary: Codable, Equatable, Sendable {
+    public var name: String
+    /// Job slots, and tasks on it now.
+    public var slots: Int
+    public var running: Int
+    /// Seconds since it was last heard from.
+    public var lastHeard: Double
+    /// Results and failures it sent since it (re)connected.
+    public var done: Int
+    public var failed: Int
+}
+
+extension CoordinatorCore {
+    /// The connected workers in dispatch (name) order.
+    public func workerTable(now: Double) -> [WorkerSummary] {
+        workerOrder.compactMap { id in
+            workers[id].map { w in
+                WorkerSummary(name: w.name, slots: w.jobs, running: w.running.count, lastHeard: max(0, now - w.lastHeard), done: w.done, failed: w.failed)
+            }
+        }
+    }
+}

@@ -31,6 +31,7 @@ extension CoordinatorCore {
             break
         case .result:
             guard let id = e.task, let t = wireIndex[id], let body = e.body else { dropped += 1; return }
+            workers[peer]?.done += 1
             release(task: t, worker: peer, attempt: e.attempt)
             if let seconds = e.seconds, seconds >= 0, seconds.isFinite {
                 meanTaskSeconds = meanTaskSeconds.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
@@ -47,6 +48,7 @@ extension CoordinatorCore {
                     client: { WireMessage(Envelope(type: .result, task: $0, body: body), blobs: message.blobs) })
         case .failure:
             guard let id = e.task, let t = wireIndex[id] else { dropped += 1; return }
+            workers[peer]?.failed += 1
             release(task: t, worker: peer, attempt: e.attempt)
             guard state[t] == .running || state[t] == .pending else { return }
             failures[t] += 1

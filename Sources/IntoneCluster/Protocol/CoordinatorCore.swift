@@ -153,6 +153,9 @@ public struct CoordinatorCore: Sendable {
         var lastHeard: Double
         var lastHeartbeatSent: Double
         var running: Set<Int> = []
+        /// Results and failures it sent (this connection).
+        var done = 0
+        var failed = 0
     }
 
     struct Client: Sendable {

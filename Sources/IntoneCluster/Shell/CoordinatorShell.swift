@@ -14,6 +14,11 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     public private(set) var endpoint: String = ""
     /// The metrics endpoint (`http://host:port/metrics` is served there), if one was bound.
     public private(set) var metricsEndpoint: String?
+    /// The dashboard's endpoint (its page is `http://host:port/`), if one was bound.
+    public private(set) var dashboardEndpoint: String?
+    /// The newest events, and the finished-task counter once a second, for the dashboard.
+    private var events: [DashboardStatus.Event] = []
+    private var history: [DashboardStatus.Sample] = []
     /// Receives one line per notable event (worker joined / lost, refusals), on the service thread.
     public var log: @Sendable (String) -> Void {
         get { lock.withLock { logSink } }
@@ -58,21 +63,23 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     }
 
     /// Binds `bind` (e.g. `tcp://127.0.0.1:*`, `tcp://*:5555`, `ipc:///tmp/intone.sock`) and starts
-    /// serving; with `metrics` (e.g. `tcp://127.0.0.1:9464`) also serves Prometheus metrics over HTTP.
+    /// serving; with `metrics` (e.g. `tcp://127.0.0.1:9464`) also serves Prometheus metrics over HTTP,
+    /// with `dashboard` (e.g. `tcp://127.0.0.1:8265`) the read-only dashboard page.
     public init(bind: String, security: CoordinatorSecurity = .insecure, configuration: CoordinatorCore.Configuration = .init(),
-                metrics: String? = nil) throws(ClusterError) {
+                metrics: String? = nil, dashboard: String? = nil) throws(ClusterError) {
         core = CoordinatorCore(configuration: configuration)
         self.security = security
         let ready = DispatchSemaphore(value: 0)
         let outcome = BindOutcome()
         Thread.detachNewThread { [unowned self] in
-            self.serve(bind: bind, metrics: metrics, ready: ready, outcome: outcome)
+            self.serve(bind: bind, metrics: metrics, dashboard: dashboard, ready: ready, outcome: outcome)
         }
         ready.wait()
         switch outcome.value {
         case .success(let e):
             endpoint = e
             metricsEndpoint = outcome.metrics
+            dashboardEndpoint = outcome.dashboard
         case .failure(let error): throw error
         case nil: throw ClusterError("coordinator did not start")
         }
@@ -155,7 +162,23 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 
     private var now: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
 
-    private func serve(bind: String, metrics: String?, ready: DispatchSemaphore, outcome: BindOutcome) {
+    /// What the dashboard shows now.
+    public var dashboardStatus: DashboardStatus {
+        lock.withLock {
+            DashboardStatus(status: status(core), workers: core.workerTable(now: now), jobs: core.jobTable.jobs, events: events, history: history)
+        }
+    }
+
+    /// Logs `line` and keeps it for the dashboard.
+    private func event(_ line: String) {
+        lock.withLock {
+            events.append(DashboardStatus.Event(seconds: now, text: line))
+            if events.count > Dashboard.eventCount { events.removeFirst(events.count - Dashboard.eventCount) }
+        }
+        log(line)
+    }
+
+    private func serve(bind: String, metrics: String?, dashboard: String?, ready: DispatchSemaphore, outcome: BindOutcome) {
         let socket: ZMQSocket
         let context = ZMQContext()
         var zap: ZMQSocket?
@@ -195,13 +218,27 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                 return
             }
         }
+        var dashboardServer: MetricsEndpoint?
+        if let dashboard {
+            do {
+                dashboardServer = try MetricsEndpoint(context: context, bind: dashboard)
+                outcome.dashboard = dashboardServer?.endpoint
+            } catch {
+                outcome.value = .failure(ClusterError("cannot serve the dashboard on \(dashboard): \(error.reason)"))
+                ready.signal()
+                stopped.signal()
+                return
+            }
+        }
         let waker = try? ZMQSocket(context: context, kind: .pull)
         if let waker, (try? waker.bind(wakeEndpoint)) != nil { lock.withLock { serviceContext = context } }
         outcome.value = .success(socket.lastEndpoint)
         ready.signal()
-        let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? []) + (waker.map { [$0] } ?? [])
+        let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? []) + (dashboardServer.map { [$0.socket] } ?? [])
+            + (waker.map { [$0] } ?? [])
         let zapIndex = zap == nil ? nil : 1
         let metricsIndex = metricsServer == nil ? nil : 1 + (zap == nil ? 0 : 1)
+        let dashboardIndex = dashboardServer == nil ? nil : 1 + (zap == nil ? 0 : 1) + (metricsServer == nil ? 0 : 1)
         let wakeIndex = waker == nil ? nil : pollSet.count - 1
         let interval = lock.withLock { core.configuration.heartbeatInterval }
         var lastTick = now
@@ -212,6 +249,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             if isReady(zapIndex), let zap { authenticate(zap, allow: allow) }
             if isReady(metricsIndex), let metricsServer {
                 metricsServer.serve { ClusterMetrics.prometheusText(self.status) }
+            }
+            if isReady(dashboardIndex), let dashboardServer {
+                dashboardServer.serve { method, path in Dashboard.reply(method: method, path: path) { self.dashboardStatus } }
             }
             if isReady(wakeIndex), let waker {
                 while (try? waker.receiveNow()) != nil {}
@@ -233,6 +273,12 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             }
             if now - lastTick >= interval / 4 {
                 lastTick = now
+                lock.withLock {
+                    if now - (history.last?.seconds ?? -1) >= 1 {
+                        history.append(DashboardStatus.Sample(seconds: now, completed: core.completedTotal))
+                        if history.count > Dashboard.sampleCount { history.removeFirst(history.count - Dashboard.sampleCount) }
+                    }
+                }
                 for d in lock.withLock({ core.handle(.tick, now: now) }) { execute(d, socket) }
             }
             // Withdrawn tasks are reported neither done nor abandoned: once no local task is open,
@@ -303,12 +349,12 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             guard let b = lock.withLock({ batchOfTask[task] }) else { return }
             b.abandoned(task, reason)
             settle(task, of: b)
-        case .workerJoined(let name, let jobs): log("worker \(name) joined (\(jobs) job(s))")
-        case .workerLost(let name, let requeued): log("worker \(name) lost; \(requeued) task(s) requeued")
-        case .clientJoined(let name): log("client \(name) connected")
-        case .clientLost(let name, let withdrawn): log("client \(name) gone; \(withdrawn) of its task(s) withdrawn")
-        case .refused(let peer, let reason): log("refused \(peer): \(reason)")
-        case .jobCancelled(let name, let by, let withdrawn): log("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
+        case .workerJoined(let name, let jobs): event("worker \(name) joined (\(jobs) job(s))")
+        case .workerLost(let name, let requeued): event("worker \(name) lost; \(requeued) task(s) requeued")
+        case .clientJoined(let name): event("client \(name) connected")
+        case .clientLost(let name, let withdrawn): event("client \(name) gone; \(withdrawn) of its task(s) withdrawn")
+        case .refused(let peer, let reason): event("refused \(peer): \(reason)")
+        case .jobCancelled(let name, let by, let withdrawn): event("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
         }
     }
 }
@@ -318,6 +364,7 @@ final class BindOutcome: @unchecked Sendable {
     // @unchecked Sendable: written before `ready` is signalled, read after it is waited on.
     var value: Result<String, ClusterError>?
     var metrics: String?
+    var dashboard: String?
 }
 
 /// A cluster job that cannot go on, in words an operator can act on.
