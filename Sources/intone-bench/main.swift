@@ -5,6 +5,7 @@
 //   intone-bench stream [--minutes 120] [--dir DIR]
 //   intone-bench allreduce [--sizes 1,4,16,64] [--ranks 2,3] [--rounds 3]   (ring allreduce between rank processes)
 //   intone-bench make-call --from FILE --minutes 120 --out FILE   (tiles FILE into one long 8 kHz mu-law call)
+//   intone-bench coordinator-load [--workers 500] [--jobs 4] [--tasks 100000]   (simulated workers, real clients)
 //   intone-bench cluster [--tasks 100000] [--workers 1] [--rounds 3] [--sleep-tasks 2000] [--sleep-ms 20] [--sleep-workers 8]
 import Foundation
 import IntoneAudio
@@ -50,6 +51,9 @@ case "cluster":
                                     rounds: Int(option("--rounds", default: "3"))!)
     try ClusterBenchmark.efficiency(tasks: Int(option("--sleep-tasks", default: "2000"))!, milliseconds: Int(option("--sleep-ms", default: "20"))!,
                                     workers: Int(option("--sleep-workers", default: "8"))!)
+case "coordinator-load":
+    try CoordinatorLoadBenchmark.run(workers: Int(option("--workers", default: "500"))!, jobs: Int(option("--jobs", default: "4"))!,
+                                     tasks: Int(option("--tasks", default: "100000"))!)
 case "exchange":
     let sizes = option("--sizes", default: "1,4,16,64").split(separator: ",").compactMap { Int($0) }
     for n in option("--workers", default: "1,2").split(separator: ",").compactMap({ Int($0) }) {

@@ -2,9 +2,12 @@
 /// slow pure tasks to idle slots.
 extension CoordinatorCore {
     /// Tasks a worker may hold at once: its job slots, plus queued-ahead ones while tasks are short.
-    func capacity(of w: Worker) -> Int {
-        guard let mean = meanTaskSeconds, mean < configuration.shortTaskSeconds else { return w.jobs }
-        return w.jobs * (1 + max(0, configuration.prefetch))
+    func capacity(of w: Worker) -> Int { w.jobs * capacityMultiplier }
+
+    /// Tasks per job slot a worker may hold: 1, or `1 + prefetch` while tasks are short.
+    var capacityMultiplier: Int {
+        guard let mean = meanTaskSeconds, mean < configuration.shortTaskSeconds else { return 1 }
+        return 1 + max(0, configuration.prefetch)
     }
 
     /// Gives each connected worker its pinned tasks (whatever its free slots: a ring rank must
@@ -26,11 +29,11 @@ extension CoordinatorCore {
 
     /// Gives pending tasks to workers with free slots (workers in name order), then, with nothing
     /// pending, second copies of the oldest running pure tasks to idle slots.
-    mutating func dispatch(now: Double, into out: inout [Directive]) {
+    mutating func dispatch(now: Double, into out: inout [Directive], only: [UInt8]? = nil) {
         dispatchPinned(now: now, into: &out)
         guard !workerOrder.isEmpty else { return }
         var anyPending = pendingCount > 0
-        for peer in workerOrder {
+        for peer in only.map({ [$0] }) ?? workerOrder {
             guard let w = workers[peer] else { continue }
             var free = capacity(of: w) - w.running.count
             while free > 0, anyPending, let t = nextPending() {

@@ -289,7 +289,17 @@ public struct CoordinatorCore: Sendable {
             reapSilentPeers(now: now, into: &out)
             sendHeartbeats(now: now, into: &out)
         case .received(let peer, let message):
+            let prefetching = capacityMultiplier
             receive(message, from: peer, now: now, into: &out)
+            // After each full dispatch either nothing is pending or no worker has a free slot. A
+            // result, failure or heartbeat from a worker changes only that worker's slots (a retry
+            // adds a pending task, but only this worker can have room for it), so only it needs a
+            // look, unless the prefetch depth changed for all: O(1) instead of O(workers).
+            let type = message.envelope.type
+            if workers[peer] != nil, [.result, .failure, .heartbeat].contains(type), capacityMultiplier == prefetching {
+                if type != .heartbeat { dispatch(now: now, into: &out, only: peer) }
+                return out
+            }
         case .malformed:
             dropped += 1
         }

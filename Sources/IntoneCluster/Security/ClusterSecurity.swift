@@ -32,6 +32,9 @@ extension WorkerSecurity {
         try socket.setRoutingID(Array(routingID.utf8))
         try socket.setOption(ZMQ_IMMEDIATE, 1)
         try socket.setOption(ZMQ_SNDTIMEO, sendTimeout)
+        // A job receives a result per task, faster than it may read them: let its queue hold them
+        // (ZeroMQ's default of 1,000 messages makes the coordinator's ROUTER drop the rest).
+        try socket.setOption(ZMQ_RCVHWM, CoordinatorShell.queueLimit)
         if case .curve(let client, let serverKey) = self {
             try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
             try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)

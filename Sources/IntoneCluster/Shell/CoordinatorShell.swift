@@ -87,6 +87,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Messages queued per peer connection before ZeroMQ drops (ROUTER) or blocks (DEALER).
+    public static let queueLimit: Int32 = 1_000_000
+
     /// Workers currently connected.
     public var workerCount: Int { lock.withLock { core.workerCount } }
 
@@ -199,6 +202,11 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                 socket = try ZMQSocket(context: context, kind: .router)
             }
             try socket.setOption(ZMQ_ROUTER_HANDOVER, 1)
+            // A ROUTER drops what it cannot queue for a peer; with the default of 1,000 messages a
+            // job that reads its results slower than workers produce them lost results (found with
+            // intone-bench coordinator-load: 200 workers, one job of 20,000 tasks).
+            try socket.setOption(ZMQ_SNDHWM, Self.queueLimit)
+            try socket.setOption(ZMQ_RCVHWM, Self.queueLimit)
             // ZeroMQ binds addresses, not host names.
             try socket.bind(bind.replacingOccurrences(of: "tcp://localhost:", with: "tcp://127.0.0.1:"))
         } catch {
