@@ -226,11 +226,14 @@ public struct Trainer: Sendable {
 
     /// Most probable class of each example (inference mode), a chunk at a time.
     public func predict(_ net: Network, _ examples: [SequenceData.Example]) throws(TrainingError) -> [Int] {
-        try probabilities(net, examples).map { p in
-            var best = 0
-            for c in p.indices.dropFirst() where p[c] > p[best] { best = c }
-            return best
-        }
+        try probabilities(net, examples).map(Self.mostProbable)
+    }
+
+    /// The index of the highest probability (ties: the earlier class).
+    static func mostProbable(_ p: [Double]) -> Int {
+        var best = 0
+        for c in p.indices.dropFirst() where p[c] > p[best] { best = c }
+        return best
     }
 
     /// Class probabilities of each example (inference mode), a chunk at a time.

@@ -98,12 +98,12 @@ public struct TrainingRun: Sendable {
         // Scores of the kept (best validation accuracy) weights.
         let k = SequenceData.classes.count
         let validationProbabilities = try trainer.probabilities(outcome.network, data.validation)
-        let validation = ClassificationReport(truth: data.labels(data.validation), predicted: validationProbabilities.map(Self.top), classCount: k)
+        let validation = ClassificationReport(truth: data.labels(data.validation), predicted: validationProbabilities.map(Trainer.mostProbable), classCount: k)
         var testReport: ClassificationReport?
         var testProbabilities: [[Double]] = []
         if !data.test.isEmpty {
             testProbabilities = try trainer.probabilities(outcome.network, data.test)
-            testReport = ClassificationReport(truth: data.labels(data.test), predicted: testProbabilities.map(Self.top), classCount: k)
+            testReport = ClassificationReport(truth: data.labels(data.test), predicted: testProbabilities.map(Trainer.mostProbable), classCount: k)
         }
         let seconds = outcome.history.map(\.seconds)
         let metrics = Metrics(model: config.name, parameters: outcome.network.parameterCount, epochs: outcome.history.count,
@@ -146,13 +146,6 @@ public struct TrainingRun: Sendable {
                                            title: "\(config.name): \(testReport == nil ? "validation" : "test") (held-out speakers)"), "confusion.svg")
         try write(report(metrics, history: h), "report.md")
         return metrics
-    }
-
-    /// The index of the highest probability (ties: the earlier class).
-    static func top(_ p: [Double]) -> Int {
-        var best = 0
-        for c in p.indices.dropFirst() where p[c] > p[best] { best = c }
-        return best
     }
 
     /// Temperature scaling fitted on the validation speakers' probabilities (the split that also

@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from reference_arrays import save_float64
 import opensmile
 import soundfile as sf
 
@@ -68,9 +69,7 @@ def level_smile(config_root: Path, level: str) -> opensmile.Smile:
 
 
 def save(name: str, array, shapes: dict) -> None:
-    a = np.ascontiguousarray(np.asarray(array, dtype=np.float64))
-    np.save(OUT / f"{name}.npy", a)
-    shapes[name] = list(a.shape)
+    save_float64(OUT, name, array, shapes)
 
 
 def main() -> int:

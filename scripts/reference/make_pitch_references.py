@@ -30,6 +30,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+from reference_arrays import save_float64
 import scipy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,9 +66,7 @@ The Swift tests (Tests/IntoneFeaturesTests/PYINTests.swift) never run Python.
 
 
 def save(name: str, array: np.ndarray, shapes: dict) -> None:
-    a = np.ascontiguousarray(np.asarray(array, dtype=np.float64))
-    np.save(OUT / f"{name}.npy", a)
-    shapes[name] = list(a.shape)
+    save_float64(OUT, name, array, shapes)
 
 
 def main() -> int:

@@ -66,15 +66,12 @@ struct HarmonicsSpectralAutocorrelation {
             let wp = wb.baseAddress!
             a.withUnsafeMutableBufferPointer { ab in
                 let ap = ab.baseAddress!
-                if n > 4 {
-                    Self.rftbsub(n, ap, nc, wp + nw)
-                    ipWork.withUnsafeMutableBufferPointer { ipb in
-                        Self.bitrv2(n, ipb.baseAddress! + 2, ap)
-                    }
-                    Self.cftbsub(n, ap, wp)
-                } else if n == 4 {
-                    Self.cftfsub(n, ap, wp)
+                // n ≥ 8 (init refuses less), so fft4g's n == 4 branch (cftfsub) never runs.
+                Self.rftbsub(n, ap, nc, wp + nw)
+                ipWork.withUnsafeMutableBufferPointer { ipb in
+                    Self.bitrv2(n, ipb.baseAddress! + 2, ap)
                 }
+                Self.cftbsub(n, ap, wp)
             }
         }
     }
@@ -167,42 +164,6 @@ struct HarmonicsSpectralAutocorrelation {
                     j1 += m2; k1 += m2
                     swap(j1, k1)
                 }
-            }
-        }
-    }
-
-    private static func cftfsub(_ n: Int, _ a: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>) {
-        var l = 2
-        if n > 8 {
-            cft1st(n, a, w)
-            l = 8
-            while (l << 2) < n {
-                cftmdl(n, l, a, w)
-                l <<= 2
-            }
-        }
-        if (l << 2) == n {
-            var j = 0
-            while j < l {
-                let j1 = j + l, j2 = j1 + l, j3 = j2 + l
-                let x0r = a[j] + a[j1], x0i = a[j + 1] + a[j1 + 1]
-                let x1r = a[j] - a[j1], x1i = a[j + 1] - a[j1 + 1]
-                let x2r = a[j2] + a[j3], x2i = a[j2 + 1] + a[j3 + 1]
-                let x3r = a[j2] - a[j3], x3i = a[j2 + 1] - a[j3 + 1]
-                a[j] = x0r + x2r; a[j + 1] = x0i + x2i
-                a[j2] = x0r - x2r; a[j2 + 1] = x0i - x2i
-                a[j1] = x1r - x3i; a[j1 + 1] = x1i + x3r
-                a[j3] = x1r + x3i; a[j3 + 1] = x1i - x3r
-                j += 2
-            }
-        } else {
-            var j = 0
-            while j < l {
-                let j1 = j + l
-                let x0r = a[j] - a[j1], x0i = a[j + 1] - a[j1 + 1]
-                a[j] += a[j1]; a[j + 1] += a[j1 + 1]
-                a[j1] = x0r; a[j1 + 1] = x0i
-                j += 2
             }
         }
     }

@@ -1,7 +1,7 @@
 /// `smileMath_quadFrom3pts`: vertex of the parabola through three points; `peakValue` receives
 /// the parabola's value there. Falls back to the largest point when no parabola exists.
-/// Shared by `GeMAPSHarmonics` (harmonic peaks) and `GeMAPSJitterShimmer` (period peaks), as in
-/// openSMILE.
+/// Shared by `GeMAPSHarmonics` (harmonic peaks), `GeMAPSJitterShimmer` (period peaks) and the
+/// subharmonic-summation pitch (candidate peaks), as in openSMILE.
 func quadraticPeak(
     _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ x3: Double, _ y3: Double,
     peakValue: inout Double

@@ -192,24 +192,12 @@ public struct SubharmonicSummationPitch: Sendable {
         return nCand
     }
 
-    /// Vertex of the parabola through three points (openSMILE `smileMath_quadFrom3pts`):
-    /// returns (x, y) of the peak, falling back to the largest point.
+    /// Vertex of the parabola through three points (openSMILE `smileMath_quadFrom3pts`, the
+    /// shared `quadraticPeak`): returns (x, y) of the peak, falling back to the largest point.
     static func parabolicPeak(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
                               _ x3: Double, _ y3: Double) -> (x: Double, y: Double) {
-        let den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3
-        if den != 0 {
-            let a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den
-            let b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den
-            let c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2 - x3 * x3 * x2 * y1
-                     - x2 * x2 * x1 * y3 - x1 * x1 * x3 * y2) / den
-            if a != 0 {
-                let x = -b / (2.0 * a)
-                return (x, c - a * x * x)
-            }
-        }
-        if y1 > y2 && y1 > y3 { return (x1, y1) }
-        if y2 > y1 && y2 > y3 { return (x2, y2) }
-        if y3 > y1 && y3 > y2 { return (x3, y3) }
-        return (x1, y1)
+        var y = 0.0
+        let x = quadraticPeak(x1, y1, x2, y2, x3, y3, peakValue: &y)
+        return (x, y)
     }
 }
