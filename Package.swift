@@ -3,7 +3,7 @@
 // Intone: speech-emotion recognition at cluster scale.
 //
 // Targets, from the C libraries up to the command line (dependencies point one way):
-//   C shims         CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ (Debian -dev packages, see scripts/setup), CMalloc (glibc)
+//   C shims         CSndfile, CSoxr, CFFTW, COpenBLAS, CZMQ, CSQLite (Debian -dev packages, see scripts/setup), CMalloc (glibc)
 //   IntoneRandom    seeded randomness (every random stream named by run seed + purpose)
 //   IntoneFormats   files and bytes other tools read: NumPy .npy, CSV, canonical JSON, SVG charts, SHA-256, byte layouts
 //   IntoneAudio     decode any libsndfile format, stream long files, resample with soxr
@@ -21,7 +21,8 @@
 //                   asynchronous successive halving, cross-validation, the best-parameter artifact
 //   IntoneScoring   calls cut into chunks and windows, voice activity, per-window and per-call results, the `score` task kind
 //   IntoneCluster   ZeroMQ sockets, the wire protocol, the coordinator state machine (pure), coordinator / worker / client
-//                   shells, CurveZMQ, metrics, the ring allreduce; knows jobs, tasks, blobs and workers, no job kind
+//                   shells, CurveZMQ, metrics, the ring allreduce, the journal of detached jobs (SQLite); knows jobs,
+//                   tasks, blobs and workers, no job kind
 //   intone          the command line (chooses the placement; the worker registers every task kind)
 //   intone-bench    benchmarks (always run with -c release)
 import PackageDescription
@@ -49,6 +50,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // libzmq's .pc adds -isystem flags SwiftPM refuses; zmq.h is in /usr/include.
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // glibc's <malloc.h> (mallopt), which Foundation's Glibc module does not export, and stdout's buffering.
         .systemLibrary(name: "CMalloc"),
 
@@ -74,7 +76,7 @@ let package = Package(
         .target(name: "IntoneScoring", dependencies: ["IntoneAudio", "IntoneFeatures", "IntoneModels", "IntoneFormats", "IntoneEngine"]),
         // The cluster moves bytes for any task kind: it imports the engine and nothing of audio, features, corpora,
         // learning, models, sweeps, scoring or training.
-        .target(name: "IntoneCluster", dependencies: ["CZMQ", "IntoneEngine", "IntoneFormats"]),
+        .target(name: "IntoneCluster", dependencies: ["CZMQ", "CSQLite", "IntoneEngine", "IntoneFormats"]),
 
         // MARK: Executables
         .executableTarget(

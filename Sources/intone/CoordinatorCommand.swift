@@ -55,7 +55,15 @@ struct CoordinatorCommand: ParsableCommand {
         } catch {
             throw CommandFailure("cannot create the run directory \(runDirectory): \(error.localizedDescription)")
         }
-        let mode = try security.coordinator(bind: bind) { logger.warning("\($0)") }
+        var mode = try security.coordinator(bind: bind) { logger.warning("\($0)") }
+        // Detached jobs run as clients of this coordinator: with keys, they use its own key pair.
+        var childArguments: [String] = []
+        if case .curve(let server, let allow) = mode, let key = security.key {
+            mode = .curve(server: server, allow: AllowList(keys: allow.keys.union([server.publicKey])))
+            let pub = runDirectory + "/coordinator.pub"
+            try? AtomicFile.write(Data("\(server.publicKey)\n".utf8), to: pub)
+            childArguments += ["--key", URL(fileURLWithPath: key).standardizedFileURL.path, "--coordinator-key", URL(fileURLWithPath: pub).standardizedFileURL.path]
+        }
         if let dashboard, !CoordinatorSecurity.isLocalOnly(dashboard) {
             logger.warning("WARNING: --dashboard \(dashboard) is reachable beyond this machine and has no authentication: anyone who reaches it sees the jobs and workers (read-only); bind tcp://127.0.0.1:PORT and use an SSH tunnel")
         }
@@ -70,6 +78,18 @@ struct CoordinatorCommand: ParsableCommand {
             logger.info("\(line)")
             events.append(line)
         }
+        let connect = Self.loopbackEndpoint(shell.endpoint)
+        if case .insecure = mode, !CoordinatorSecurity.isLocalOnly(connect) { childArguments.append("--insecure") }
+        let host: DetachedJobHost
+        do {
+            host = try DetachedJobHost(runDirectory: URL(fileURLWithPath: runDirectory).standardizedFileURL.path,
+                                       childArguments: ["--cluster", connect] + childArguments, shell: shell,
+                                       log: { line in logger.info("\(line)"); events.append(line) })
+        } catch {
+            shell.stop()
+            throw error
+        }
+        shell.jobHost = host
         var info: [String: String] = ["endpoint": shell.endpoint, "pid": String(getpid()), "started": ISO8601DateFormatter().string(from: Date())]
         if let m = shell.metricsEndpoint { info["metrics"] = m }
         if let d = shell.dashboardEndpoint { info["dashboard"] = d }
@@ -78,6 +98,7 @@ struct CoordinatorCommand: ParsableCommand {
         let dashboardText = shell.dashboardEndpoint.map { "; dashboard on \($0.replacingOccurrences(of: "tcp://", with: "http://"))/" } ?? ""
         logger.info("coordinator listening on \(shell.endpoint)\(shell.metricsEndpoint.map { "; metrics on \($0)" } ?? "")\(dashboardText)")
         events.append("started on \(shell.endpoint)")
+        host.recover()
 
         let stop = StopFlag()
         for signalNumber in [SIGINT, SIGTERM] { stop.watch(signalNumber) }
@@ -91,6 +112,7 @@ struct CoordinatorCommand: ParsableCommand {
             lastStatus = now
             let status = shell.status
             try? writeJSON(status, to: runDirectory + "/status.json")
+            host.recordLiveTable()
             if now.timeIntervalSince(lastLine) >= statusEvery {
                 let rate = Double(status.completedTotal - lastCompleted) / now.timeIntervalSince(lastLine)
                 lastLine = now
@@ -100,7 +122,15 @@ struct CoordinatorCommand: ParsableCommand {
         }
         events.append("stopped by signal")
         logger.info("coordinator stopping")
+        host.stopAll()
+        host.recordLiveTable()
         shell.stop()
+    }
+
+    /// Where a process on this host reaches the coordinator bound at `endpoint` (the wildcard
+    /// address becomes loopback).
+    static func loopbackEndpoint(_ endpoint: String) -> String {
+        endpoint.replacingOccurrences(of: "tcp://0.0.0.0:", with: "tcp://127.0.0.1:").replacingOccurrences(of: "tcp://[::]:", with: "tcp://[::1]:")
     }
 
     /// "3 worker(s), 6 slot(s), 1 job(s); tasks: 120 pending, 6 running, 1234 done, 0 failed; 45.2 tasks/s, ETA 2m 50s"

@@ -76,6 +76,30 @@ struct ExtractCommand: ParsableCommand {
 
     enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case speaker, random }
 
+    /// `--detach`: the data folders are uploaded and the coordinator runs the extraction.
+    private func submitDetached() throws {
+        var job = DetachedSubmission(command: "extract")
+        for d in data {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: d, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw CommandFailure("\(d): --detach uploads folders of audio, and a manifest names its files by path; give the folder that holds them")
+            }
+            try job.inputOption("--data", d)
+        }
+        job.option("--out", "{out}")
+        job.flag("--augment", augment)
+        job.option("--channel", channel.rawValue)
+        job.option("--jobs", jobs)
+        job.option("--seed", seed)
+        job.option("--split", split.rawValue)
+        job.option("--offset", offset)
+        job.option("--duration", duration)
+        job.option("--n-mfcc", nMFCC)
+        job.option("--features", features.rawValue)
+        job.flag("--no-calm-fold", noCalmFold)
+        try job.submit(placement, logging: logging, out: out)
+    }
+
     func validate() throws {
         if data.isEmpty { throw ValidationError("Give at least one --data folder or manifest.") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
@@ -102,6 +126,7 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
+        if placement.detach { return try submitDetached() }
         let logger = logging.makeLogger("intone.extract")
         let (catalogue, _) = CatalogueScanner.scan(data, foldCalm: !noCalmFold)
         logger.debug("catalogue: \(catalogue.recordings.count) recordings, \(catalogue.skipped.count) skipped")

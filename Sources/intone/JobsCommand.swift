@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntoneCluster
+import IntoneFormats
 
 /// `intone jobs list|show|cancel`: what a shared coordinator is running, and stopping a job.
 struct JobsCommand: ParsableCommand {
@@ -8,8 +9,11 @@ struct JobsCommand: ParsableCommand {
         commandName: "jobs",
         abstract: "List, show or cancel the jobs on a running coordinator.",
         discussion: """
-        A job is a process that sent tasks with --cluster (named client-HOST-PID unless it says \
-        otherwise); its tasks are counted over all its connections. Connects as a client with the \
+        A job is a process that sent tasks with --cluster (named client-HOST-PID unless --job-name \
+        says otherwise); its tasks are counted over all its connections. A job sent with --cluster \
+        --detach runs on the coordinator's host (named COMMAND-DATE-TIME-XXXX): its state is queued, \
+        running, finished, failed or cancelled, and `fetch` copies its run directory once it ended. \
+        The table and the detached jobs are journaled (RUN_DIR/jobs.sqlite) and survive a restart. Connects as a client with the \
         same --key / --coordinator-key as jobs and workers, so the coordinator's allow-list decides \
         who may look and cancel.
 
@@ -17,8 +21,9 @@ struct JobsCommand: ParsableCommand {
           intone jobs list --coordinator tcp://10.0.0.1:5555 --key keys/me.key --coordinator-key keys/coordinator.pub
           intone jobs show client-gpu3-4121 --coordinator ipc:///tmp/intone.sock
           intone jobs cancel client-gpu3-4121 --coordinator ipc:///tmp/intone.sock
+          intone jobs fetch sweep-20261204-213000-1a2b --coordinator ipc:///tmp/intone.sock --out runs/seed
         """,
-        subcommands: [JobsListCommand.self, JobsShowCommand.self, JobsCancelCommand.self]
+        subcommands: [JobsListCommand.self, JobsShowCommand.self, JobsCancelCommand.self, JobsFetchCommand.self]
     )
 }
 
@@ -102,5 +107,46 @@ struct JobsCancelCommand: ParsableCommand {
         do { table = try options.client().cancel(job: job, timeout: options.timeout) } catch let e as ClusterError { throw CommandFailure(e.description) }
         let j = table.jobs.first { $0.name == job }
         print("cancelled \(job): \(j.map { "\($0.done) task(s) done, \($0.withdrawn) withdrawn" } ?? "")")
+    }
+}
+
+struct JobsFetchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Copy a detached job's run directory (and its log, intone-job.log) once it has ended.",
+        discussion: "Exit status 0 for a finished job, 1 for one that failed or was cancelled (what it wrote is copied all the same).")
+
+    @Argument(help: "The detached job's name (printed by --detach; `intone jobs list`).")
+    var job: String
+
+    @Option(help: "Folder to copy the run directory into (created; files already there are replaced).")
+    var out: String
+
+    @OptionGroup var options: CoordinatorOptions
+
+    func run() throws {
+        let fetched: FetchedJob
+        let blobs: [[UInt8]]
+        do { (fetched, blobs) = try options.client().fetch(job: job, timeout: max(options.timeout, 120)) } catch let e as ClusterError {
+            throw CommandFailure(e.description)
+        }
+        var bytes = 0
+        for (path, data) in zip(fetched.files, blobs) {
+            guard DetachedJobRequest.isSafeRelativePath(path) else { throw CommandFailure("the coordinator sent a file path that leaves \(out): \(path.debugDescription)") }
+            let target = out + "/" + path
+            do {
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicFile.write(Data(data), to: target)
+            } catch {
+                throw CommandFailure("cannot write \(target): \(error.localizedDescription)")
+            }
+            bytes += data.count
+        }
+        let j = fetched.job
+        print("fetched \(j.name) (\(j.state.rawValue)\(j.exitStatus.map { ", exit status \($0)" } ?? "")): \(fetched.files.count) file(s), \(bytes) bytes into \(out)")
+        if j.state != .finished {
+            FileHandle.standardError.write(Data("intone: job \(j.name) \(j.state.rawValue): \(j.message ?? "no reason recorded"); see \(out)/\(DetachedJobHost.logName)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

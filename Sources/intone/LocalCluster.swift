@@ -8,10 +8,15 @@ final class LocalCluster {
 
     init(shell: CoordinatorShell) { self.shell = shell }
 
+    /// This `intone` binary (to start more of it).
+    static var executable: URL {
+        let named = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
+        return FileManager.default.isExecutableFile(atPath: named.path) ? named : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    }
+
     /// Starts `count` `intone worker` processes (one job each) connected to the shell's endpoint.
     func startWorkers(_ count: Int, quiet: Bool) throws {
-        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
-        let path = FileManager.default.isExecutableFile(atPath: executable.path) ? executable : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let path = Self.executable
         for i in 0..<count {
             let p = Process()
             p.executableURL = path

@@ -27,6 +27,12 @@ struct PlacementOptions: ParsableArguments {
     @Option(name: .customLong("max-slots"), help: "With --cluster: at most this many of this job's tasks run at once.")
     var maxSlots: Int?
 
+    @Flag(help: "With --cluster: hand the job to the coordinator and return at once. Its inputs are uploaded, the coordinator runs it (and runs it again after a restart), and `intone jobs fetch NAME --out DIR` copies its results here later.")
+    var detach = false
+
+    @Option(name: .customLong("job-name"), help: "With --cluster: this job's name on the coordinator (default client-HOST-PID, or COMMAND-DATE-TIME-XXXX with --detach): letters, digits, '-', '_', '.'.")
+    var jobName: String?
+
     @Flag(name: .customLong("shared-path"), help: "With workers on other hosts: they see the audio at the same paths (a common mount), so it is not shipped to them.")
     var sharedPath = false
 
@@ -40,6 +46,8 @@ struct PlacementOptions: ParsableArguments {
         if !(priority > 0 && priority.isFinite && priority <= 1_000_000) { throw ValidationError("--priority must be a positive number (at most 1000000).") }
         if let maxSlots, maxSlots < 1 { throw ValidationError("--max-slots must be at least 1.") }
         if (priority != 1 || maxSlots != nil) && cluster == nil { throw ValidationError("--priority and --max-slots are for jobs sent with --cluster.") }
+        if (detach || jobName != nil) && cluster == nil { throw ValidationError("--detach and --job-name are for jobs sent with --cluster.") }
+        if let jobName, !HostedJob.isValidName(jobName) { throw ValidationError("--job-name must be letters, digits, '-', '_' and '.' (at most 128, not starting with '.').") }
     }
 
     /// Whether tasks leave this process.
@@ -58,7 +66,7 @@ struct PlacementOptions: ParsableArguments {
     func makePlacement(threads: Int, logger: Logger, quiet: Bool) throws -> Chosen {
         if let cluster {
             let mode = try security.worker(connect: cluster) { logger.warning("\($0)") }
-            let client = ClusterClient(connect: cluster, security: mode, share: JobShare(priority: priority, maxSlots: maxSlots))
+            let client = ClusterClient(connect: cluster, security: mode, name: jobName, share: JobShare(priority: priority, maxSlots: maxSlots))
             client.log = { [logger] in logger.info("\($0)") }
             return Chosen(placement: ClusterPlacement(scheduler: client, waitForWorkers: waitForWorkers, sharesFiles: sharedPath), localCluster: nil)
         }

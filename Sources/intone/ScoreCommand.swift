@@ -80,6 +80,33 @@ struct ScoreCommand: ParsableCommand {
     enum ChannelChoice: String, ExpressibleByArgument, CaseIterable { case mix, split }
     enum SmoothingChoice: String, ExpressibleByArgument, CaseIterable { case viterbi, none }
 
+    /// `--detach`: the model folder and the recordings are uploaded and the coordinator scores them.
+    private func submitDetached() throws {
+        var job = DetachedSubmission(command: "score")
+        try job.inputOption("--model", model)
+        job.option("--out", "{out}")
+        job.flag("--timelines", timelines)
+        job.option("--window", window)
+        job.option("--hop", hop)
+        job.flag("--no-vad", noVAD)
+        job.option("--vad-threshold", vadThreshold)
+        job.option("--channels", channels.rawValue)
+        job.option("--chunk-windows", chunkWindows)
+        job.option("--min-confidence", minConfidence)
+        job.option("--smoothing", smoothing?.rawValue)
+        job.option("--stay", stay)
+        job.option("--jobs", jobs)
+        var recordings: [String] = []
+        for input in inputs {
+            if (input as NSString).pathExtension.lowercased() == "csv" {
+                throw CommandFailure("\(input): --detach uploads audio files and folders, and a manifest names its files by path; give the files or their folder")
+            }
+            recordings.append(try job.input(input))
+        }
+        for r in recordings { job.positional(r) }
+        try job.submit(placement, logging: logging, out: out)
+    }
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one file, folder or manifest") }
         if let window, !(window > 0) { throw ValidationError("--window must be positive.") }
@@ -92,6 +119,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        if placement.detach { return try submitDetached() }
         let logger = logging.makeLogger("intone.score")
         // Parallelism comes from scoring chunks side by side; the model's products are small.
         BLAS.setThreads(1)

@@ -60,6 +60,16 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let parsed: SweepSpec
         do { parsed = try SweepSpec.load(path: spec) } catch { throw CommandFailure(error.description) }
+        if placement.detach {
+            var job = DetachedSubmission(command: "sweep")
+            try job.inputOption("--spec", spec)
+            try job.inputOption("--store", store)
+            job.option("--out", "{out}")
+            job.option("--jobs", jobs)
+            job.option("--step-timeout", stepTimeout)
+            try job.submit(placement, logging: logging, out: out)
+            return
+        }
         // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
         // independent of --jobs.
         BLAS.setThreads(1)

@@ -193,8 +193,42 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         try control(Envelope(type: .cancel, body: name), timeout: timeout)
     }
 
-    /// One request on a short connection: hello as a client, `request`, the `jobs` reply, bye.
+    /// Submits a detached job (`--detach`): the request and its files (frames in `request.files`
+    /// order). Returns the job's name on the coordinator.
+    /// - Throws: `ClusterError` when the coordinator refuses it (it does not run detached jobs, a bad
+    ///   request) or does not answer within `timeout` seconds.
+    public func launch(_ request: DetachedJobRequest, files: [[UInt8]], timeout: Double = 120) throws(ClusterError) -> String {
+        let body = String(decoding: CanonicalJSON.encode(request), as: UTF8.self)
+        let reply = try exchange(WireMessage(Envelope(type: .launch, body: body), blobs: files), answer: .launched, timeout: timeout)
+        guard let name = reply.envelope.body, HostedJob.isValidName(name) else {
+            throw ClusterError("the coordinator at \(endpoint) sent no job name")
+        }
+        return name
+    }
+
+    /// A detached job's files (`intone jobs fetch`): its journaled record and its files.
+    /// - Throws: `ClusterError` for a name that is no detached job, one still running, no answer, or a refusal.
+    public func fetch(job name: String, timeout: Double = 120) throws(ClusterError) -> (FetchedJob, [[UInt8]]) {
+        let reply = try exchange(WireMessage(Envelope(type: .fetch, body: name)), answer: .files, timeout: timeout)
+        guard let body = reply.envelope.body, let fetched = CanonicalJSON.decode(FetchedJob.self, Array(body.utf8)),
+              fetched.files.count == reply.blobs.count else {
+            throw ClusterError("the coordinator at \(endpoint) sent an unreadable answer for job \(name)")
+        }
+        return (fetched, reply.blobs)
+    }
+
+    /// One request on a short connection, answered with the job table.
     private func control(_ request: Envelope, timeout: Double) throws(ClusterError) -> JobTable {
+        let reply = try exchange(WireMessage(request), answer: .jobs, timeout: timeout)
+        guard let body = reply.envelope.body, let table = CanonicalJSON.decode(JobTable.self, Array(body.utf8)) else {
+            throw ClusterError("the coordinator at \(endpoint) sent an unreadable job table")
+        }
+        return table
+    }
+
+    /// One request on a short connection: hello as a client, `request`, the reply of type `answer`
+    /// (or a `jobs` reply with a reason: the request failed), bye.
+    private func exchange(_ request: WireMessage, answer: Envelope.Kind, timeout: Double) throws(ClusterError) -> WireMessage {
         let socket: ZMQSocket
         do {
             socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
@@ -208,20 +242,24 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                 _ = try? socket.send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client)).frames())
                 lastSent = Date()
             }
+            if welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
+                // Keeps the connection alive while a long request (a big upload) is handled.
+                _ = try? socket.send(WireMessage(Envelope(type: .heartbeat)).frames())
+                lastSent = Date()
+            }
             guard let frames = try? socket.receive(timeout: 100), let message = WireMessage.parse(frames) else { continue }
             let e = message.envelope
             switch e.type {
             case .welcome where !welcomed:
                 welcomed = true
-                _ = try? socket.send(WireMessage(request).frames())
+                lastSent = Date()
+                _ = try? socket.send(request.frames())
             case .refuse:
                 throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
-            case .jobs:
-                if let reason = e.reason { throw ClusterError("\(endpoint): \(reason)") }
-                guard let body = e.body, let table = CanonicalJSON.decode(JobTable.self, Array(body.utf8)) else {
-                    throw ClusterError("the coordinator at \(endpoint) sent an unreadable job table")
-                }
-                return table
+            case .jobs where e.reason != nil:
+                throw ClusterError("\(endpoint): \(e.reason!)")
+            case answer:
+                return message
             default:
                 break
             }

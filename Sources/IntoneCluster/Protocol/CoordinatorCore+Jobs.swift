@@ -19,6 +19,26 @@ public struct JobSummary: Codable, Equatable, Sendable {
     /// Its fair-share weight and slot cap (of its newest connection).
     public var priority: Double?
     public var maxSlots: Int?
+    /// A detached job (`--detach`): the command it runs, and its exit status once it ended. Its
+    /// state is then `queued`, `running`, `finished`, `failed` or `cancelled`.
+    public var command: String?
+    public var detached: Bool?
+    public var exitStatus: Int?
+
+    public init(name: String, state: String, connections: Int, pending: Int, running: Int, done: Int, abandoned: Int, withdrawn: Int,
+                reason: String? = nil, priority: Double? = nil, maxSlots: Int? = nil) {
+        self.reason = reason
+        self.priority = priority
+        self.maxSlots = maxSlots
+        self.name = name
+        self.state = state
+        self.connections = connections
+        self.pending = pending
+        self.running = running
+        self.done = done
+        self.abandoned = abandoned
+        self.withdrawn = withdrawn
+    }
 }
 
 /// The coordinator's job table (`jobs` reply body).
@@ -31,15 +51,19 @@ public struct JobTable: Codable, Equatable, Sendable {
 
 /// Job control: the job table, and cancelling a job by name.
 extension CoordinatorCore {
-    /// Names of the jobs that ever submitted a task here.
+    /// Names of the jobs that ever submitted a task here, and of the jobs the shell knows of
+    /// otherwise (detached jobs, rows journaled before a restart).
     var jobNames: Set<String> {
-        var names: Set<String> = []
+        var names = Set(externalJobs.keys)
         for t in tasks.indices { if case .client(let p) = owner[t], let n = clientNames[p] { names.insert(n) } }
         return names
     }
 
-    /// Every job that submitted tasks here, by name.
-    public var jobTable: JobTable {
+    /// Every job that submitted tasks here, by name, and the rows the shell supplies.
+    public var jobTable: JobTable { jobTable(includingExternal: true) }
+
+    /// The job table; without `includingExternal`, only jobs with tasks here.
+    public func jobTable(includingExternal: Bool) -> JobTable {
         var rows: [String: JobSummary] = [:]
         for t in tasks.indices {
             guard case .client(let p) = owner[t], let name = clientNames[p] else { continue }
@@ -68,6 +92,19 @@ extension CoordinatorCore {
             } else if rows[name]!.connections > 0 {
                 rows[name]!.state = "connected"
             }
+        }
+        // Rows the shell supplies: a detached job's own state wins once it is final (its process
+        // ended); a job with no task here any more shows its journaled row.
+        for (name, external) in includingExternal ? externalJobs : [:] {
+            guard var live = rows[name] else { rows[name] = external; continue }
+            live.command = external.command
+            live.detached = external.detached
+            live.exitStatus = external.exitStatus
+            if external.detached == true, let state = HostedJob.State(rawValue: external.state), state.isFinal || live.state == "connected" || live.state == "gone" {
+                live.state = external.state
+                live.reason = external.reason ?? live.reason
+            }
+            rows[name] = live
         }
         return JobTable(jobs: rows.keys.sorted().map { rows[$0]! }, workers: workers.count, slots: slotCount)
     }

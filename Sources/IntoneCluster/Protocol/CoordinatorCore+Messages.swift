@@ -133,6 +133,8 @@ extension CoordinatorCore {
             }
             cancel(job: name, by: by, into: &out)
             out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, body: jobTableBody()))))
+        case .launch, .fetch:
+            out.append(.hostRequest(from: peer, client: clients[peer]?.name ?? "a client", message))
         default:
             dropped += 1
         }

@@ -121,6 +121,9 @@ public struct CoordinatorCore: Sendable {
         case refused(peer: String, reason: String)
         /// A client cancelled a job (`intone jobs cancel`): `withdrawn` of its tasks withdrawn.
         case jobCancelled(name: String, by: String, withdrawn: Int)
+        /// A request for the shell's job host (`launch`, `fetch`) from the client `name`; the
+        /// host answers `peer`.
+        case hostRequest(from: [UInt8], client: String, WireMessage)
     }
 
     enum TaskState: Int, CaseIterable, Sendable {
@@ -205,6 +208,8 @@ public struct CoordinatorCore: Sendable {
     /// spans its connections), and the jobs cancelled, with why.
     var clientNames: [[UInt8]: String] = [:]
     var cancelledJobs: [String: String] = [:]
+    /// Job rows the shell supplies (detached jobs, rows journaled before a restart), by name.
+    public var externalJobs: [String: JobSummary] = [:]
     /// Locally submitted tasks pending or running.
     var localOpen = 0
     /// Messages dropped as malformed, late, duplicate or from unknown peers.

@@ -10,10 +10,14 @@ public struct Envelope: Codable, Equatable, Sendable {
     /// What the message is.
     public enum Kind: String, Codable, Sendable {
         // worker → coordinator (and client → coordinator: hello, heartbeat, submit, bye; `jobs`
-        // asks for the job table, `cancel` with a job's name in `body` cancels it)
-        case hello, heartbeat, result, failure, need, bye, submit
-        // coordinator → client: the job table (`body`), the answer to `jobs` and `cancel`
-        case jobs
+        // asks for the job table, `cancel` with a job's name in `body` cancels it, `launch` submits
+        // a detached job (body: DetachedJobRequest, frames: its files), `fetch` with a job's name
+        // in `body` asks for a detached job's files)
+        case hello, heartbeat, result, failure, need, bye, submit, launch, fetch
+        // coordinator → client: the job table (`body`), the answer to `jobs` and `cancel` (and to
+        // `launch` and `fetch` when they fail: `reason`); `launched` (body: the job's name) and
+        // `files` (body: FetchedJob, frames: the files)
+        case jobs, launched, files
         // coordinator → worker (and coordinator → client: welcome, refuse, heartbeat, result, failure)
         case welcome, refuse, task, blob, cancel, shutdown
     }

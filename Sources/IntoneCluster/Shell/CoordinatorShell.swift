@@ -93,6 +93,29 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     /// Workers currently connected.
     public var workerCount: Int { lock.withLock { core.workerCount } }
 
+    /// Runs detached jobs (`launch`, `fetch`); without one such requests are refused.
+    public var jobHost: (any JobHost)? {
+        get { lock.withLock { jobHostSink } }
+        set { lock.withLock { jobHostSink = newValue } }
+    }
+    private var jobHostSink: (any JobHost)?
+
+    /// The job table as `intone jobs list` shows it; without `includingExternal`, only the jobs
+    /// with tasks here.
+    public func jobTable(includingExternal: Bool = true) -> JobTable { lock.withLock { core.jobTable(includingExternal: includingExternal) } }
+
+    /// Replaces the job rows the shell supplies besides the live ones (detached jobs, rows
+    /// journaled before a restart).
+    public func setExternalJobs(_ rows: [String: JobSummary]) { lock.withLock { core.externalJobs = rows } }
+
+    /// Sends `message` to the peer `routingID` from the service thread.
+    func send(_ message: WireMessage, to routingID: [UInt8]) {
+        lock.withLock {
+            outbox.append(.send(to: routingID, message))
+            wake()
+        }
+    }
+
     public var ringPeers: [RingPeer] { lock.withLock { core.ringPeers } }
 
     public func withdrawLocalTasks() {
@@ -362,9 +385,30 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         case .clientJoined(let name): event("client \(name) connected")
         case .clientLost(let name, let withdrawn): event("client \(name) gone; \(withdrawn) of its task(s) withdrawn")
         case .refused(let peer, let reason): event("refused \(peer): \(reason)")
-        case .jobCancelled(let name, let by, let withdrawn): event("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
+        case .jobCancelled(let name, let by, let withdrawn):
+            event("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
+            lock.withLock { jobHostSink }?.cancelled(job: name, by: by)
+        case .hostRequest(let peer, let client, let message):
+            guard let host = lock.withLock({ jobHostSink }) else {
+                let reason = "this coordinator does not run detached jobs (only `intone coordinator --run DIR` does)"
+                execute(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: reason))), socket)
+                return
+            }
+            // Off the service thread: unpacking a job's inputs or reading its files takes a while.
+            DispatchQueue.global().async { [self] in
+                host.handle(message, from: client) { reply in self.send(reply, to: peer) }
+            }
         }
     }
+}
+
+/// What runs detached jobs for a coordinator shell: `intone coordinator` keeps their inputs, runs
+/// them as processes and journals them.
+public protocol JobHost: AnyObject, Sendable {
+    /// Answers a `launch` or `fetch` from the client named `client`: calls `reply` once, on any thread.
+    func handle(_ request: WireMessage, from client: String, reply: @escaping @Sendable (WireMessage) -> Void)
+    /// The job `name` was cancelled by `by` (`intone jobs cancel`).
+    func cancelled(job name: String, by: String)
 }
 
 /// The service thread's bind result, handed to the initialiser.
