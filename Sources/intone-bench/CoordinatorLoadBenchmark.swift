@@ -78,9 +78,16 @@ final class SimulatedWorkers: @unchecked Sendable {
     private var record = false
     private var samples: [Double] = []
 
-    init(count: Int, endpoint: String) {
+    /// How long each task takes (results are held that long); 0: answered at once.
+    private let taskSeconds: Double
+    /// Called on the serving thread with each task id as it arrives.
+    private let onTask: (@Sendable (String) -> Void)?
+
+    init(count: Int, endpoint: String, taskSeconds: Double = 0, onTask: (@Sendable (String) -> Void)? = nil) {
         self.count = count
         self.endpoint = endpoint
+        self.taskSeconds = taskSeconds
+        self.onTask = onTask
     }
 
     var recording: Bool {
@@ -104,18 +111,31 @@ final class SimulatedWorkers: @unchecked Sendable {
         var lastResult = [Double?](repeating: nil, count: sockets.count)
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         var local: [Double] = []
+        // Tasks being "run": (when it is done, socket, id, attempt), oldest first.
+        var held: [(due: Double, socket: Int, id: String, attempt: Int?)] = []
         while lock.withLock({ running }) {
-            let ready = (try? ZMQSocket.poll(sockets, timeout: 5)) ?? []
+            let ready = (try? ZMQSocket.poll(sockets, timeout: taskSeconds > 0 ? 1 : 5)) ?? []
             let now = clock()
             let recordingNow = recording
             for (i, s) in sockets.enumerated() where i < ready.count && ready[i] {
                 while let frames = try? s.receiveNow(), let message = WireMessage.parse(frames) {
                     let e = message.envelope
                     guard e.type == .task, let id = e.task else { continue }
+                    onTask?(id)
+                    if taskSeconds > 0 {
+                        held.append((clock() + taskSeconds, i, id, e.attempt))
+                        continue
+                    }
                     if recordingNow, let last = lastResult[i] { local.append(clock() - last) }
                     try? s.send(WireMessage(Envelope(type: .result, task: id, attempt: e.attempt, body: "{}", seconds: 0.00001)).frames())
                     lastResult[i] = clock()
                 }
+            }
+            let finishedAt = clock()
+            while let first = held.first, first.due <= finishedAt {
+                held.removeFirst()
+                try? sockets[first.socket].send(WireMessage(Envelope(type: .result, task: first.id, attempt: first.attempt, body: "{}",
+                                                                     seconds: taskSeconds)).frames())
             }
             if !recordingNow { for i in lastResult.indices { lastResult[i] = nil } }
             for i in sockets.indices where now - lastHeartbeat[i] >= 0.5 {

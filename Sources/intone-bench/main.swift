@@ -6,6 +6,7 @@
 //   intone-bench allreduce [--sizes 1,4,16,64] [--ranks 2,3] [--rounds 3]   (ring allreduce between rank processes)
 //   intone-bench make-call --from FILE --minutes 120 --out FILE   (tiles FILE into one long 8 kHz mu-law call)
 //   intone-bench coordinator-load [--workers 500] [--jobs 4] [--tasks 100000]   (simulated workers, real clients)
+//   intone-bench fair-share [--workers 40] [--task-ms 20] [--tasks 3000] [--late-after 2] [--late-priority 3]
 //   intone-bench cluster [--tasks 100000] [--workers 1] [--rounds 3] [--sleep-tasks 2000] [--sleep-ms 20] [--sleep-workers 8]
 import Foundation
 import IntoneAudio
@@ -54,6 +55,10 @@ case "cluster":
 case "coordinator-load":
     try CoordinatorLoadBenchmark.run(workers: Int(option("--workers", default: "500"))!, jobs: Int(option("--jobs", default: "4"))!,
                                      tasks: Int(option("--tasks", default: "100000"))!)
+case "fair-share":
+    try FairShareBenchmark.run(workers: Int(option("--workers", default: "40"))!, taskMilliseconds: Int(option("--task-ms", default: "20"))!,
+                               tasksPerJob: Int(option("--tasks", default: "3000"))!, lateAfter: Double(option("--late-after", default: "2"))!,
+                               latePriority: Double(option("--late-priority", default: "3"))!)
 case "exchange":
     let sizes = option("--sizes", default: "1,4,16,64").split(separator: ",").compactMap { Int($0) }
     for n in option("--workers", default: "1,2").split(separator: ",").compactMap({ Int($0) }) {
