@@ -156,6 +156,51 @@ struct CoordinatorClientTests {
         #expect(late.prefix(8).allSatisfy { $0 == "c" } && late[8] == "d", "\(late.prefix(12))")
     }
 
+    /// A gang (a ring trial: one task pinned to each of two workers) placed while another job's
+    /// small tasks hold every slot: both ranks start at once (a ring must start together, so a
+    /// gang never waits for slots and cannot deadlock), they count as the gang job's running tasks,
+    /// and the small job's next task takes the first slot that frees, so back-to-back gangs do not
+    /// starve it: it finishes all its tasks while the gang job keeps submitting rings.
+    @Test func aGangStartsAtOnceAndDoesNotStarveAnotherJobsSmallTasks() {
+        let w1: [UInt8] = Array("W1".utf8), w2: [UInt8] = Array("W2".utf8)
+        var core = CoordinatorCore(configuration: .init(speculate: false, prefetch: 0))
+        _ = core.handle(.received(from: w1, Self.hello(worker: "w1", jobs: 1)), now: 0)
+        _ = core.handle(.received(from: w2, Self.hello(worker: "w2", jobs: 1)), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.helloClient("small")), now: 0)
+        _ = core.handle(.received(from: Self.d, Self.helloClient("gang")), now: 0)
+        let first = core.handle(.received(from: Self.c, Self.submit((0..<6).map { "s\($0)" })), now: 0)
+        #expect(Self.sent(first, to: w1, .task).map(\.task) == ["s0"] && Self.sent(first, to: w2, .task).map(\.task) == ["s1"])
+        func ring(_ n: Int, now: Double) -> [CoordinatorCore.Directive] {
+            let ranks = [("w1", "r\(n)-0"), ("w2", "r\(n)-1")].map { CoordinatorCore.Task(id: $0.1, body: "{}", worker: $0.0, pure: false) }
+            return core.handle(.received(from: Self.d, WireMessage(Envelope(type: .submit), blobs: [CanonicalJSON.encode(ranks)])), now: now)
+        }
+        let placed = ring(0, now: 1)
+        #expect(Self.sent(placed, to: w1, .task).map(\.task) == ["r0-0"] && Self.sent(placed, to: w2, .task).map(\.task) == ["r0-1"])
+        let gangRow = core.jobTable.jobs.first { $0.name == "gang" }
+        #expect(gangRow?.running == 2)
+        var smallDone = 0
+        var gang = 0
+        var open: [[UInt8]: [String]] = [w1: ["s0", "r0-0"], w2: ["s1", "r0-1"]]
+        var now = 2.0
+        // Workers finish their oldest task in turn; whenever a ring has ended, the gang job submits the next one.
+        for _ in 0..<40 where smallDone < 6 {
+            for w in [w1, w2] {
+                guard let id = open[w]?.first else { continue }
+                open[w]!.removeFirst()
+                if id.hasPrefix("s") { smallDone += 1 }
+                var d = core.handle(.received(from: w, WireMessage(Envelope(type: .result, task: id, attempt: 1, body: "{}"))), now: now)
+                if id.hasPrefix("r"), !open.values.contains(where: { $0.contains { $0.hasPrefix("r") } }) {
+                    gang += 1
+                    d += ring(gang, now: now)
+                }
+                for peer in [w1, w2] { open[peer]! += Self.sent(d, to: peer, .task).compactMap(\.task) }
+                now += 1
+            }
+        }
+        #expect(smallDone == 6, "the small job finished \(smallDone) of 6 while \(gang) rings ran")
+        #expect(gang >= 2)   // rings kept coming meanwhile
+    }
+
     /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.
     @Test func aClientCannotComputeOnABlobAnotherJobSent() {
         var core = CoordinatorCore()
