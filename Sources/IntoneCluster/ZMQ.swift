@@ -159,6 +159,15 @@ public final class ZMQSocket {
         try readWaiting { frames in frames.map { Array($0) } }
     }
 
+    /// Receives one multipart message if one is waiting, without blocking, with the user id the
+    /// ZAP handler gave its connection (the peer's CURVE public key, for a coordinator with keys).
+    ///
+    /// - Returns: the frames and the user id (nil when the connection has none), or `nil` if no
+    ///   message is waiting.
+    public func receiveNowWithUserID() throws(ZMQError) -> (frames: [[UInt8]], userID: String?)? {
+        try readWaiting(userID: true) { frames, id in (frames.map { Array($0) }, id) }
+    }
+
     /// Sends a two-frame message straight from memory: `header`, then the bytes of `payload` (one
     /// copy, into ZeroMQ's message; no intermediate array).
     public func send(header: [UInt8], payload: UnsafeRawBufferPointer) throws(ZMQError) {
@@ -186,6 +195,12 @@ public final class ZMQSocket {
     /// Reads the multipart message waiting on the socket, if any (without blocking), and hands its
     /// frames to `body` in place.
     private func readWaiting<T>(_ body: ([UnsafeRawBufferPointer]) -> T) throws(ZMQError) -> T? {
+        try readWaiting(userID: false) { frames, _ in body(frames) }
+    }
+
+    /// As `readWaiting(_:)`; with `userID`, also the "User-Id" property of the message's last frame
+    /// (a ROUTER's routing-id frame is its own and carries no connection metadata).
+    private func readWaiting<T>(userID: Bool, _ body: ([UnsafeRawBufferPointer], String?) -> T) throws(ZMQError) -> T? {
         var messages: [UnsafeMutablePointer<zmq_msg_t>] = []
         defer {
             for m in messages {
@@ -203,7 +218,9 @@ public final class ZMQSocket {
                 throw ZMQError.last("receive")
             }
         } while hasMore
-        return body(messages.map { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) })
+        var id: String?
+        if userID, let last = messages.last, let property = zmq_msg_gets(last, "User-Id") { id = String(cString: property) }
+        return body(messages.map { UnsafeRawBufferPointer(start: zmq_msg_data($0), count: zmq_msg_size($0)) }, id)
     }
 
     /// Whether a message can be read within `timeout` milliseconds.

@@ -135,7 +135,7 @@ struct ExtractCommand: ParsableCommand {
         }
         let parameters = FeatureStoreParameters(kind: features, features: FeatureParameters(nMFCC: nMFCC), offset: offset, duration: duration)
         let strategy: SplitStrategy = split == .speaker ? .default : .random()
-        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
+        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet, command: "extract")
         defer { chosen.stop() }
         let job = FeatureExtractionJob(store: out, parameters: parameters, split: strategy, seed: seed,
                                        augmentation: augmentationPolicy, placement: chosen.placement)

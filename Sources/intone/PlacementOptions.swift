@@ -63,10 +63,11 @@ struct PlacementOptions: ParsableArguments {
     }
 
     /// The placement for these options; `threads` threads of this process when none is chosen.
-    func makePlacement(threads: Int, logger: Logger, quiet: Bool) throws -> Chosen {
+    func makePlacement(threads: Int, logger: Logger, quiet: Bool, command: String? = nil) throws -> Chosen {
         if let cluster {
             let mode = try security.worker(connect: cluster) { logger.warning("\($0)") }
-            let client = ClusterClient(connect: cluster, security: mode, name: jobName, share: JobShare(priority: priority, maxSlots: maxSlots))
+            let client = ClusterClient(connect: cluster, security: mode, name: jobName, share: JobShare(priority: priority, maxSlots: maxSlots),
+                                       command: command)
             client.log = { [logger] in logger.info("\($0)") }
             return Chosen(placement: ClusterPlacement(scheduler: client, waitForWorkers: waitForWorkers, sharesFiles: sharedPath), localCluster: nil)
         }

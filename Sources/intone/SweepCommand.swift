@@ -75,7 +75,7 @@ struct SweepCommand: ParsableCommand {
         BLAS.setThreads(1)
         Parallelism.threads = 1
         let logger = logging.makeLogger("intone.sweep")
-        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet)
+        let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet, command: "sweep")
         defer { chosen.stop() }
         let progress = ProgressBar(total: 0, label: "sweep", enabled: logging.showsProgress)
         let started = Date()

@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         if shardCount != 1 { text += "\n# --shards \(shardCount)\n" }
         if syncBatchNorm { text += "\n# --sync-batch-norm\n" }
         let logger = logging.makeLogger("intone.train")
-        let chosen = try placement.makePlacement(threads: threads, logger: logger, quiet: logging.quiet)
+        let chosen = try placement.makePlacement(threads: threads, logger: logger, quiet: logging.quiet, command: "train")
         defer { chosen.stop() }
         // Alone, the training loop runs here and its products use the cores; with workers, each
         // computes its shards on one thread.

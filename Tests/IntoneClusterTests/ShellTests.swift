@@ -13,6 +13,30 @@ struct ShellTests {
         }
     }
 
+    /// With keys, the job table names each job's owner by the public key its connection
+    /// authenticated with (learnt from the ZAP handler, not from anything the client says), and the
+    /// command the client said it runs.
+    @Test func theJobTableNamesTheOwnersKeyAndTheCommand() throws {
+        let server = try CurveKeyPair.generate(), alice = try CurveKeyPair.generate()
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*", security: .curve(server: server, allow: AllowList(keys: [alice.publicKey])))
+        defer { shell.stop() }
+        let client = ClusterClient(connect: shell.endpoint, security: .curve(client: alice, serverPublicKey: server.publicKey), name: "alice-sweep",
+                                   command: "sweep")
+        // No worker: the task waits, and the job stays in the table.
+        Thread.detachNewThread {
+            try? client.run(tasks: [CoordinatorCore.Task(id: "t", body: "{}")], blobs: [:], waitForWorkers: 3, completed: { _, _, _ in }, abandoned: { _, _ in })
+        }
+        var row: JobSummary?
+        let deadline = Date().addingTimeInterval(10)
+        while row == nil && Date() < deadline {
+            row = shell.jobTable().jobs.first { $0.name == "alice-sweep" }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(row?.owner == alice.publicKey)
+        #expect(row?.command == "sweep")
+        #expect(row?.pending == 1)
+    }
+
     @Test func garbageOnTheCoordinatorPortIsDroppedAndWorkGoesOn() throws {
         let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*")
         defer { shell.stop() }

@@ -49,10 +49,15 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     /// This job's claim on the coordinator's workers (sent in every hello).
     public let share: JobShare
 
-    public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil, share: JobShare = JobShare()) {
+    /// The command this job runs (`sweep`, `extract`, ...), sent in its hello for the job table.
+    public let command: String?
+
+    public init(connect endpoint: String, security: WorkerSecurity = .insecure, name: String? = nil, share: JobShare = JobShare(),
+                command: String? = nil) {
         self.endpoint = endpoint
         self.security = security
         self.share = share
+        self.command = command
         self.name = name ?? "client-\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
 
@@ -97,7 +102,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         func send(_ m: WireMessage) -> Bool { (try? socket.send(m.frames())) != nil }
         while true {
             if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
-                let body = share == JobShare() ? nil : String(decoding: CanonicalJSON.encode(share), as: UTF8.self)
+                let body = share == JobShare() && command == nil ? nil
+                    : String(decoding: CanonicalJSON.encode(HelloBody(priority: share.priority, maxSlots: share.maxSlots, command: command)), as: UTF8.self)
                 if send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, body: body, role: .client))) { lastSent = Date() }
             }
             if welcomed && !submitted {
@@ -266,4 +272,11 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         }
         throw ClusterError("no coordinator answered at \(endpoint) within \(Int(timeout)) s: is `intone coordinator` running there, is this host's key in its allow-list, and is --coordinator-key its public key?")
     }
+}
+
+/// A client's hello body: its share of the workers and the command it runs.
+struct HelloBody: Codable {
+    var priority: Double
+    var maxSlots: Int?
+    var command: String?
 }

@@ -94,13 +94,14 @@ enum Dashboard {
           "workers " + s.status.workers + " (" + s.status.slots + " slots)", "pending " + s.status.pending, "running " + s.status.running,
           "done " + s.status.completedTotal, "abandoned " + s.status.abandonedTotal, "workers lost " + s.status.workersLostTotal,
           "up " + duration(now)].map(x => cell("span", x)));
-        table("jobs", ["job", "state", "priority", "progress", "done", "running", "pending", "abandoned", "withdrawn", "tasks/s", "ETA"], s.jobs.map(j => {
+        table("jobs", ["job", "kind", "owner", "state", "priority", "progress", "done", "running", "pending", "abandoned", "withdrawn", "tasks/s", "ETA"], s.jobs.map(j => {
           const total = j.done + j.running + j.pending + j.abandoned + j.withdrawn, fraction = total ? (j.done + j.abandoned) / total : 0;
           const r = jobRates[j.name] || (jobRates[j.name] = []); r.push({t: now, d: j.done}); while (r.length > 30) r.shift();
           const rate = r.length > 1 && r[r.length-1].t > r[0].t ? (r[r.length-1].d - r[0].d) / (r[r.length-1].t - r[0].t) : 0;
           const bar = document.createElement("span"); bar.appendChild(Object.assign(document.createElement("span"), {className: "bar"})).style.width = Math.round(fraction * 120) + "px";
           bar.appendChild(document.createTextNode(" " + Math.round(fraction * 100) + " %"));
-          return [j.name, j.state, String(j.priority ?? ""), bar, j.done, j.running, j.pending, j.abandoned, j.withdrawn, rate.toFixed(1),
+          const owner = j.owner ? j.owner.slice(0, 8) + "…" : "–", kind = (j.command || "–") + (j.detached ? " (detached)" : "");
+          return [j.name, kind, owner, j.state, String(j.priority ?? ""), bar, j.done, j.running, j.pending, j.abandoned, j.withdrawn, rate.toFixed(1),
                   j.state === "running" && rate > 0 ? duration((j.pending + j.running) / rate) : "–"];
         }));
         table("workers", ["worker", "slots", "load", "last heard", "tasks done", "failures"], s.workers.map(w =>

@@ -24,6 +24,8 @@ public struct JobSummary: Codable, Equatable, Sendable {
     public var command: String?
     public var detached: Bool?
     public var exitStatus: Int?
+    /// The CURVE public key (Z85) its newest connection authenticated with (none without keys).
+    public var owner: String?
 
     public init(name: String, state: String, connections: Int, pending: Int, running: Int, done: Int, abandoned: Int, withdrawn: Int,
                 reason: String? = nil, priority: Double? = nil, maxSlots: Int? = nil) {
@@ -84,6 +86,8 @@ extension CoordinatorCore {
             rows[c.name]!.maxSlots = share.maxSlots
         }
         for name in rows.keys {
+            rows[name]!.command = jobCommands[name]
+            rows[name]!.owner = jobOwners[name]
             if let reason = cancelledJobs[name] {
                 rows[name]!.state = "cancelled"
                 rows[name]!.reason = reason
@@ -97,7 +101,8 @@ extension CoordinatorCore {
         // ended); a job with no task here any more shows its journaled row.
         for (name, external) in includingExternal ? externalJobs : [:] {
             guard var live = rows[name] else { rows[name] = external; continue }
-            live.command = external.command
+            live.command = external.command ?? live.command
+            live.owner = live.owner ?? external.owner
             live.detached = external.detached
             live.exitStatus = external.exitStatus
             if external.detached == true, let state = HostedJob.State(rawValue: external.state), state.isFinal || live.state == "connected" || live.state == "gone" {
@@ -138,6 +143,14 @@ public struct JobShare: Codable, Equatable, Sendable {
     public init(priority: Double = 1, maxSlots: Int? = nil) {
         self.priority = priority.isFinite && priority > 0 ? min(priority, 1_000_000) : 1
         self.maxSlots = maxSlots.map { max(1, $0) }
+    }
+
+    /// The command a client's hello body names (`{"command": "sweep", ...}`), if any.
+    static func command(helloBody body: String?) -> String? {
+        struct Described: Decodable { var command: String? }
+        guard let body, let c = CanonicalJSON.decode(Described.self, Array(body.utf8))?.command,
+              HostedJob.isValidName(c), c.count <= 32 else { return nil }
+        return c
     }
 
     /// The share a client's hello body asks for (the default for none or an unreadable one).

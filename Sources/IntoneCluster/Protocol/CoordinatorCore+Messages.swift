@@ -78,6 +78,7 @@ extension CoordinatorCore {
     mutating func hello(_ e: Envelope, from peer: [UInt8], now: Double, into out: inout [Directive]) {
         let name = e.worker ?? "peer"
         if e.role == .client {
+            let key = peerKeys.removeValue(forKey: peer)
             if let reason = cancelledJobs[name] {
                 out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
                 return
@@ -86,6 +87,8 @@ extension CoordinatorCore {
             clientNames[peer] = name
             shares[.client(peer)] = JobShare.from(helloBody: e.body)
             clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
+            if let command = JobShare.command(helloBody: e.body) { jobCommands[name] = command }
+            if let key { jobOwners[name] = key }
             out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
                                                             workers: workers.count))))
             out.append(.clientJoined(name: name))

@@ -208,6 +208,12 @@ public struct CoordinatorCore: Sendable {
     /// spans its connections), and the jobs cancelled, with why.
     var clientNames: [[UInt8]: String] = [:]
     var cancelledJobs: [String: String] = [:]
+    /// The CURVE public key (Z85) each connection authenticated with, as the shell learnt it at its
+    /// hello (none without keys).
+    public var peerKeys: [[UInt8]: String] = [:]
+    /// Each job's command and owner key, from its newest hello that named them.
+    var jobCommands: [String: String] = [:]
+    var jobOwners: [String: String] = [:]
     /// Job rows the shell supplies (detached jobs, rows journaled before a restart), by name.
     public var externalJobs: [String: JobSummary] = [:]
     /// Locally submitted tasks pending or running.

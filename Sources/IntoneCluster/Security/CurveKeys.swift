@@ -88,9 +88,15 @@ public struct AllowList: Equatable, Sendable {
 
     /// Whether the 32-byte binary key (as ZAP delivers it) is allowed.
     public func allows(binaryKey: [UInt8]) -> Bool {
-        guard binaryKey.count == 32 else { return false }
+        guard let text = Self.z85(binaryKey: binaryKey) else { return false }
+        return keys.contains(text)
+    }
+
+    /// The 40-character Z85 text of a 32-byte binary key, as `.pub` files and allow-lists hold it.
+    public static func z85(binaryKey: [UInt8]) -> String? {
+        guard binaryKey.count == 32 else { return nil }
         var text = [CChar](repeating: 0, count: 41)
-        guard binaryKey.withUnsafeBufferPointer({ zmq_z85_encode(&text, $0.baseAddress, 32) }) != nil else { return false }
-        return keys.contains(String(decoding: text.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        guard binaryKey.withUnsafeBufferPointer({ zmq_z85_encode(&text, $0.baseAddress, 32) }) != nil else { return nil }
+        return String(decoding: text.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -291,10 +291,11 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             if ready.first == true {
                 // Drain what is waiting, a bounded number at a time so ticks still happen.
                 var received = 0
-                while received < 4096, let frames = try? socket.receiveNow() {
+                while received < 4096, let (frames, key) = (try? socket.receiveNowWithUserID()) ?? nil {
                     received += 1
                     let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
                         if frames.count >= 2, let message = WireMessage.parse(frames.dropFirst()) {
+                            if let key, !key.isEmpty, message.envelope.type == .hello, message.envelope.role == .client { core.peerKeys[frames[0]] = key }
                             return core.handle(.received(from: frames[0], message), now: now)
                         }
                         return core.handle(.malformed, now: now)
@@ -361,11 +362,13 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         let address = String(decoding: request[3], as: UTF8.self)
         let mechanism = String(decoding: request[5], as: UTF8.self)
         let admitted = mechanism == "CURVE" && request.count >= 7 && allow.allows(binaryKey: request[6])
+        // The user id ZeroMQ attaches to every message of the connection: the peer's public key.
+        let userID = admitted ? Array((AllowList.z85(binaryKey: request[6]) ?? "").utf8) : []
         if !admitted {
             let log = lock.withLock { refusedPeers += 1; return logSink }
             log("refused a peer from \(address.isEmpty ? "unknown address" : address): its key is not in the allow-list")
         }
-        try? zap.send([version, requestID, Array((admitted ? "200" : "400").utf8), Array((admitted ? "OK" : "key not allowed").utf8), [], []])
+        try? zap.send([version, requestID, Array((admitted ? "200" : "400").utf8), Array((admitted ? "OK" : "key not allowed").utf8), userID, []])
     }
 
     private func execute(_ d: CoordinatorCore.Directive, _ socket: ZMQSocket) {
