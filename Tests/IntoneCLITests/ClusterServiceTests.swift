@@ -231,7 +231,9 @@ struct ClusterServiceTests {
         #expect(Set(seen).count >= 2, "done counts seen: \(seen)")
         let last = try #require(try status())
         #expect(last.workers.map(\.name) == ["dash-w"] && last.workers[0].done > 0)
+        #expect(last.workers[0].host == ProcessInfo.processInfo.hostName)
         #expect(last.jobs.count == 1 && last.jobs[0].name.hasPrefix("client-") && last.jobs[0].done == 28)
+        #expect(last.jobs[0].command == "sweep" && last.jobs[0].owner == nil)   // no keys, no owner
         #expect(last.events.contains { $0.text == "worker dash-w joined (1 job(s))" })
         // The chart's samples: once a second, counting up to the tasks finished.
         #expect(last.history.count >= 2 && zip(last.history, last.history.dropFirst()).allSatisfy { $1.seconds >= $0.seconds + 1 && $1.completed >= $0.completed })

@@ -104,8 +104,8 @@ enum Dashboard {
           return [j.name, kind, owner, j.state, String(j.priority ?? ""), bar, j.done, j.running, j.pending, j.abandoned, j.withdrawn, rate.toFixed(1),
                   j.state === "running" && rate > 0 ? duration((j.pending + j.running) / rate) : "–"];
         }));
-        table("workers", ["worker", "slots", "load", "last heard", "tasks done", "failures"], s.workers.map(w =>
-          [w.name, w.slots, w.running + "/" + w.slots, w.lastHeard.toFixed(1) + " s ago", w.done, w.failed]));
+        table("workers", ["worker", "host", "slots", "load", "last heard", "tasks done", "failures"], s.workers.map(w =>
+          [w.name, w.host || "–", w.slots, w.running + "/" + w.slots, w.lastHeard.toFixed(1) + " s ago", w.done, w.failed]));
         document.getElementById("events").textContent = s.events.slice().reverse().map(e => duration(e.seconds).padStart(12) + "  " + e.text).join("\\n");
         draw(s.history);
       } catch (e) { document.getElementById("summary").textContent = "coordinator not answering (" + e + ")"; }

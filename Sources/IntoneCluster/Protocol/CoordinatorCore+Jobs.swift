@@ -171,6 +171,8 @@ public struct WorkerSummary: Codable, Equatable, Sendable {
     /// Results and failures it sent since it (re)connected.
     public var done: Int
     public var failed: Int
+    /// The host name it gave (informational only).
+    public var host: String?
 }
 
 extension CoordinatorCore {
@@ -178,7 +180,8 @@ extension CoordinatorCore {
     public func workerTable(now: Double) -> [WorkerSummary] {
         workerOrder.compactMap { id in
             workers[id].map { w in
-                WorkerSummary(name: w.name, slots: w.jobs, running: w.running.count, lastHeard: max(0, now - w.lastHeard), done: w.done, failed: w.failed)
+                WorkerSummary(name: w.name, slots: w.jobs, running: w.running.count, lastHeard: max(0, now - w.lastHeard), done: w.done, failed: w.failed,
+                              host: w.host)
             }
         }
     }

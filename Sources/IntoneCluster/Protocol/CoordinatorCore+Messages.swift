@@ -100,7 +100,8 @@ extension CoordinatorCore {
         }
         if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false) }
         let jobs = max(1, min(e.jobs ?? 1, 1024))
-        workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now)
+        workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now,
+                               host: e.host.map { String($0.prefix(255)) })
         orderWorkers()
         out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds))))
         out.append(.workerJoined(name: name, jobs: jobs))

@@ -159,6 +159,8 @@ public struct CoordinatorCore: Sendable {
         /// Results and failures it sent (this connection).
         var done = 0
         var failed = 0
+        /// The host name its hello gave (informational).
+        var host: String?
     }
 
     struct Client: Sendable {
