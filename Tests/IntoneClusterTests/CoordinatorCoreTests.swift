@@ -42,6 +42,34 @@ struct CoordinatorCoreTests {
         #expect(Self.sentTasks(next, to: Self.b) == ["t0"])
     }
 
+    /// A poison task: each worker given it dies. Every loss counts an attempt; after the third the
+    /// task is abandoned with the reason and the job is told, and the next worker gets the next
+    /// task instead of the poison one. A worker that says `bye` costs its task no attempt.
+    @Test func aTaskThatKillsItsWorkersIsAbandonedAfterTheAttemptLimit() {
+        var core = CoordinatorCore(tasks: Self.tasks(2), configuration: .init(heartbeatInterval: 1, liveness: 2, maxAttempts: 3, speculate: false))
+        var abandoned: [CoordinatorCore.Directive] = []
+        var now = 0.0
+        for i in 0..<3 {
+            let peer = Array("W\(i)".utf8)
+            let d = core.handle(.received(from: peer, Self.hello("w\(i)", jobs: 1)), now: now)
+            #expect(Self.sentTasks(d, to: peer) == ["t0"], "worker \(i)")
+            now += 5   // silent: dead
+            abandoned += core.handle(.tick, now: now).filter { if case .abandoned = $0 { return true } else { return false } }
+        }
+        #expect(abandoned == [.abandoned(task: "t0", reason: "abandoned after 3 attempts: its worker was lost during 3 of them (last: w2); "
+                                          + "a task that crashes or stalls its worker is not tried again")])
+        let next = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: now)
+        #expect(Self.sentTasks(next, to: Self.a) == ["t1"])
+        // A worker leaving with bye: its task is requeued at no cost, however often.
+        var polite = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(maxAttempts: 2, speculate: false))
+        for i in 0..<4 {
+            let peer = Array("P\(i)".utf8)
+            #expect(Self.sentTasks(polite.handle(.received(from: peer, Self.hello("p\(i)", jobs: 1)), now: Double(i)), to: peer) == ["t0"])
+            _ = polite.handle(.received(from: peer, WireMessage(Envelope(type: .bye))), now: Double(i) + 0.5)
+        }
+        #expect(polite.pendingCount == 1 && polite.abandonedTotal == 0)
+    }
+
     @Test func lateResultAfterReassignmentIsCountedOnceAndDropped() {
         var core = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(heartbeatInterval: 1, liveness: 2, speculate: false))
         _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)

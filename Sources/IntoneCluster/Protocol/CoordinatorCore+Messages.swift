@@ -69,7 +69,7 @@ extension CoordinatorCore {
             guard let hash = e.hash, let bytes = blobs[hash] else { dropped += 1; return }
             out.append(.send(to: peer, WireMessage(Envelope(type: .blob, hash: hash), blobs: [bytes])))
         case .bye:
-            if let w = workers[peer] { requeue(worker: peer, w, into: &out, announce: true) }
+            if let w = workers[peer] { requeue(worker: peer, w, into: &out, announce: true, costsAttempts: false) }
         default:
             dropped += 1
         }

@@ -16,6 +16,7 @@ extension CoordinatorCore {
             if let t = index[key] {
                 if state[t] == .pending || state[t] == .running { continue }
                 failures[t] = 0
+                losses[t] = 0
                 assignments[t] = []
                 setState(t, .pending)
                 enqueue(t)
@@ -33,6 +34,7 @@ extension CoordinatorCore {
             counts[TaskState.pending.rawValue] += 1
             attempts.append(0)
             failures.append(0)
+            losses.append(0)
             assignments.append([])
             queued.append(false)
             if job == .local { localOpen += 1 }
@@ -54,6 +56,7 @@ extension CoordinatorCore {
         state = []
         attempts = []
         failures = []
+        losses = []
         assignments = []
         queued = []
         index = [:]
@@ -170,7 +173,10 @@ extension CoordinatorCore {
     }
 
     /// A worker is gone: its tasks go back to the front of the queue (pinned ones are abandoned).
-    mutating func requeue(worker peer: [UInt8], _ w: Worker, into out: inout [Directive], announce: Bool) {
+    /// Unless it left with `bye` (`costsAttempts` false), each task it alone ran counts a failed
+    /// attempt, and one that reaches the limit is abandoned: a task that kills its worker would
+    /// otherwise kill every worker it is given to.
+    mutating func requeue(worker peer: [UInt8], _ w: Worker, into out: inout [Directive], announce: Bool, costsAttempts: Bool = true) {
         workers[peer] = nil
         orderWorkers()
         var requeued: [Int] = []
@@ -180,6 +186,16 @@ extension CoordinatorCore {
                 if tasks[t].worker != nil {
                     abandon(t, reason: "worker \(w.name) was lost", into: &out)
                     continue
+                }
+                if costsAttempts {
+                    failures[t] += 1
+                    losses[t] += 1
+                    if failures[t] >= configuration.maxAttempts {
+                        let reason = "abandoned after \(failures[t]) attempts: its worker was lost during \(losses[t]) of them (last: \(w.name)); "
+                            + "a task that crashes or stalls its worker is not tried again"
+                        abandon(t, reason: reason, into: &out)
+                        continue
+                    }
                 }
                 setState(t, .pending)
                 requeued.append(t)

@@ -30,7 +30,9 @@ public struct CoordinatorCore: Sendable {
         /// Heartbeat intervals without a message after which a worker is dead (10 × 0.5 s: a worker
         /// starved of CPU for a few seconds is not declared dead, one that died is found in 5 s).
         public var liveness: Double = 10
-        /// Attempts per task before it is abandoned (failures only; a lost worker does not count).
+        /// Attempts per task before it is abandoned: failures, and runs whose worker was lost while
+        /// it held the task (a task that crashes or stalls its worker must not take down worker
+        /// after worker). A worker that says `bye` costs its tasks no attempt.
         public var maxAttempts: Int = 3
         /// Duplicate slow tasks (of pure kinds) on idle workers near the end.
         public var speculate: Bool = true
@@ -179,6 +181,8 @@ public struct CoordinatorCore: Sendable {
     var state: [TaskState] = []
     var attempts: [Int] = []
     var failures: [Int] = []
+    /// Of the failed attempts, those whose worker was lost.
+    var losses: [Int] = []
     var assignments: [[Assignment]] = []
     var queued: [Bool] = []
     var index: [TaskKey: Int] = [:]
