@@ -13,6 +13,15 @@ public enum ByteCoding {
     }
 
     /// `values` as little-endian float32 bytes.
+    /// The bytes of a `rows` × `columns` float32 matrix, or nil when either is negative or the
+    /// product overflows (sizes read from untrusted bytes must never trap).
+    public static func float32ByteCount(rows: Int, columns: Int) -> Int? {
+        guard rows >= 0, columns >= 0 else { return nil }
+        let (cells, o1) = rows.multipliedReportingOverflow(by: columns)
+        let (bytes, o2) = cells.multipliedReportingOverflow(by: 4)
+        return o1 || o2 ? nil : bytes
+    }
+
     public static func floats(_ values: [Float]) -> [UInt8] {
         #if _endian(little)
         return values.withUnsafeBytes { Array($0) }   // already little-endian: one copy

@@ -44,9 +44,13 @@ public enum SweepTaskData {
             throw TaskError("sweep data blob has an unreadable header")
         }
         let features = reader.rest()
-        guard features.count == header.rows * header.columns * 4, header.labels.count == header.rows, header.folds.count == header.rows,
-              header.augmented.count == header.rows, let scoring = Scoring(rawValue: header.scoring) else {
+        guard ByteCoding.float32ByteCount(rows: header.rows, columns: header.columns) == features.count, header.labels.count == header.rows,
+              header.folds.count == header.rows, header.augmented.count == header.rows, header.groups.isEmpty || header.groups.count == header.rows,
+              let scoring = Scoring(rawValue: header.scoring) else {
             throw TaskError("sweep data blob does not match its header")
+        }
+        guard (1...100_000).contains(header.classCount), header.labels.allSatisfy({ $0 >= 0 && $0 < header.classCount }) else {
+            throw TaskError("sweep data blob has a label outside its \(header.classCount) class(es)")
         }
         let values = ByteCoding.floats(from: features)
         let development = Dataset(features: Matrix(rows: header.rows, columns: header.columns, values: values), labels: header.labels,

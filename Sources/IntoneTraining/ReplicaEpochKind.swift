@@ -115,6 +115,18 @@ public struct ReplicaEpochKind: TaskKind {
             throw TaskError("a replica task has \(allPages.count) pages for \(n) training and \(v) validation examples")
         }
         let trainPages = Array(allPages.prefix(body.trainPages)), validationPages = Array(allPages.dropFirst(body.trainPages))
+        guard let exampleBytes = Self.exampleBytes(body.inputShape) else {
+            throw TaskError("a replica task's input shape \(body.inputShape) is not a shape of positive sizes")
+        }
+        // Every page must hold its examples whole, or gathering would read past its end.
+        for (pages, count, what) in [(trainPages, n, "training"), (validationPages, v, "validation")] {
+            for (j, page) in pages.enumerated() where page.count != min(perPage, count - j * perPage) * exampleBytes {
+                throw TaskError("a replica task's \(what) page \(j + 1) has \(page.count) bytes, not \(min(perPage, count - j * perPage)) example(s) of \(exampleBytes)")
+            }
+        }
+        guard !body.members.isEmpty, body.members.indices.contains(body.rank) else {
+            throw TaskError("a replica task gives rank \(body.rank) of \(body.members.count) member(s)")
+        }
         let inputs = { (indices: [Int]) throws(TrainingError) -> Tensor in
             gather(indices, from: trainPages, perPage: perPage, shape: body.inputShape)
         }
@@ -171,7 +183,23 @@ public struct ReplicaPrefetchKind: TaskKind {
     public func execute(_ parameters: Parameters, blobs: [TaskBlob], context: TaskContext) throws -> Output { Output() }
 }
 
-/// The inputs of examples `indices` from pages of `perPage` whole examples of `shape`.
+extension ReplicaEpochKind {
+    /// The bytes of one float32 example of `shape`, or nil for an empty shape, a size below 1 or
+    /// one past 2^28 values.
+    static func exampleBytes(_ shape: [Int]) -> Int? {
+        guard !shape.isEmpty, shape.count <= 8, shape.allSatisfy({ $0 > 0 }) else { return nil }
+        var values = 1
+        for d in shape {
+            let (product, overflow) = values.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= 1 << 28 else { return nil }
+            values = product
+        }
+        return values * 4
+    }
+}
+
+/// The inputs of examples `indices` from pages of `perPage` whole examples of `shape` (pages
+/// checked by the caller to hold their examples whole).
 func gather(_ indices: [Int], from pages: [[UInt8]], perPage: Int, shape: [Int]) -> Tensor {
     let size = shape.reduce(1, *)
     var x = [Float](repeating: 0, count: indices.count * size)

@@ -54,7 +54,7 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        if !(stepTimeout > 0 && stepTimeout.isFinite) { throw ValidationError("--step-timeout must be a positive number of seconds.") }
+        if !(stepTimeout > 0 && stepTimeout <= 86_400) { throw ValidationError("--step-timeout must be a positive number of seconds, at most 86400.") }
     }
 
     func run() throws {

@@ -71,7 +71,7 @@ struct TrainCommand: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1.") }
-        if !(stepTimeout > 0) { throw ValidationError("--step-timeout must be positive.") }
+        if !(stepTimeout > 0 && stepTimeout <= 86_400) { throw ValidationError("--step-timeout must be a positive number of seconds, at most 86400.") }
         if checkEvery < 0 { throw ValidationError("--check-every must be 0 or more.") }
         if syncBatchNorm && (allreduce != .ring || !placement.isDistributed) {
             throw ValidationError("--sync-batch-norm needs workers on a ring: --local-workers or --bind (with --allreduce ring).")

@@ -4,7 +4,15 @@ import IntoneEngine
 /// replica) gets it through `TaskContext.gang` and runs its exchange as one ring session.
 extension RingLink: GangTransport {
     public func session<T>(members: [String], rank: Int, tag: String, timeout: Double, _ body: (any GangChannel) throws -> T) throws -> T {
-        try withSession(members: members) {
+        // A gang's shape comes from a task body: check it before anything divides by it or waits on it.
+        guard !members.isEmpty, members.count <= 4096, Set(members).count == members.count else {
+            throw ClusterError("a gang task names \(members.count) member(s), some twice or none: it cannot form a ring")
+        }
+        guard members.indices.contains(rank) else { throw ClusterError("a gang task gives rank \(rank) of \(members.count) member(s)") }
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+            throw ClusterError("a gang task's step timeout \(timeout) s is not a positive number of seconds up to a day")
+        }
+        return try withSession(members: members) {
             let channel = RingChannel(RingAllreduce(link: self, members: members, rank: rank, tag: tag, timeout: timeout))
             do {
                 try channel.ring.handshake()

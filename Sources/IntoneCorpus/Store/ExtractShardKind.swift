@@ -83,7 +83,7 @@ public struct ExtractShardKind: TaskKind {
         for item in r.items {
             if let error = item.error { items.append(.failure(FeatureComputationError(reason: error))); continue }
             guard let rows = item.rows, let columns = item.frames else { items.append(nil); continue }
-            guard frame < output.blobs.count, rows >= 0, columns >= 0, output.blobs[frame].count == rows * columns * 4 else {
+            guard frame < output.blobs.count, ByteCoding.float32ByteCount(rows: rows, columns: columns) == output.blobs[frame].count else {
                 items.append(.failure(FeatureComputationError(reason: "a worker sent features of the wrong size")))
                 frame += 1
                 continue
