@@ -64,6 +64,8 @@ extension AudioError.Reason {
 }
 
 func formatSeconds(_ s: Double) -> String {
+    // Past 1e15 s (or not finite) a whole-number Int conversion could trap: no rounding needed there.
+    guard s.isFinite, abs(s) < 1e15 else { return "\(s)" }
     let rounded = (s * 1000).rounded() / 1000
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }

@@ -26,13 +26,15 @@ public enum AudioLoader {
         let reader = try SoundFileReader(path: path)
         let info = reader.info
         if info.frames == 0 { throw AudioError(file: path, reason: .noSamples) }
-        let start = Int(offset * Double(info.sampleRate))
-        if start >= info.frames {
+        // In floating point first: offset × rate can exceed every Int (an offset of 1e15 s).
+        let startFrame = (offset * Double(info.sampleRate)).rounded(.towardZero)
+        if startFrame >= Double(info.frames) {
             throw AudioError(file: path, reason: .offsetBeyondEnd(offset: offset, duration: info.duration))
         }
+        let start = Int(startFrame)
         if start > 0 { try reader.seek(toFrame: start) }
         let available = info.frames - start
-        let wanted = duration.map { min(Int($0 * Double(info.sampleRate)), available) } ?? available
+        let wanted = duration.map { Int(min(($0 * Double(info.sampleRate)).rounded(.towardZero), Double(available))) } ?? available
         if wanted == 0 { throw AudioError(file: path, reason: .noSamples) }
 
         var interleaved = [Float](repeating: 0, count: wanted * info.channels)

@@ -46,6 +46,8 @@ public final class SoundFileReader: @unchecked Sendable {
             throw AudioError(file: path, reason: .unreadable(String(cString: strerror(code))))
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw AudioError(file: path, reason: .isDirectory) }
+        // Opening a FIFO with no writer blocks forever; devices and sockets are no recordings either.
+        if (st.st_mode & S_IFMT) != S_IFREG { throw AudioError(file: path, reason: .unreadable("not a regular file (a FIFO, socket or device)")) }
         if st.st_size == 0 { throw AudioError(file: path, reason: .emptyFile) }
         if access(path, R_OK) != 0 {
             throw AudioError(file: path, reason: .unreadable(String(cString: strerror(errno))))
@@ -56,9 +58,12 @@ public final class SoundFileReader: @unchecked Sendable {
         case .success(let handle): h = handle
         case .failure(let failure): throw AudioError(file: path, reason: .notAudio(failure.message))
         }
-        guard sfInfo.channels > 0, sfInfo.samplerate > 0 else {
+        // Below 1 kHz nothing is speech, and resampling a few bytes claiming 1 Hz to 22 kHz makes
+        // hundreds of megabytes; more than 1,024 channels is no recording either.
+        guard (1...1024).contains(sfInfo.channels), (Self.minimumSampleRate...Self.maximumSampleRate).contains(Int(sfInfo.samplerate)) else {
             sf_close(h)
-            throw AudioError(file: path, reason: .notAudio("header declares \(sfInfo.channels) channels at \(sfInfo.samplerate) Hz"))
+            throw AudioError(file: path, reason: .notAudio("header declares \(sfInfo.channels) channels at \(sfInfo.samplerate) Hz "
+                                                           + "(Intone reads 1-1024 channels at \(Self.minimumSampleRate)-\(Self.maximumSampleRate) Hz)"))
         }
         // Make float reads of integer files scale to [-1, 1) exactly as soundfile (and librosa) do.
         sf_command(h, Int32(SFC_SET_NORM_FLOAT), nil, Int32(SF_TRUE))
@@ -73,13 +78,29 @@ public final class SoundFileReader: @unchecked Sendable {
 
     deinit { sf_close(handle) }
 
+    /// The sample rates a recording may declare.
+    public static let minimumSampleRate = 1_000
+    public static let maximumSampleRate = 1_536_000
+
     /// Moves the read position to `frame` (from the start).
     public func seek(toFrame frame: Int) throws(AudioError) {
         if frame == position { return }
-        if sf_seek(handle, sf_count_t(frame), SEEK_SET) < 0 {
-            throw AudioError(file: path, reason: .decodeFailed("cannot seek to frame \(frame): \(lastError)"))
+        if sf_seek(handle, sf_count_t(frame), SEEK_SET) >= 0 {
+            position = frame
+            return
         }
-        position = frame
+        // Some encodings cannot seek (GSM 06.10 in WAV): decode forward from here and drop the frames.
+        guard frame > position else {
+            throw AudioError(file: path, reason: .decodeFailed("cannot seek back to frame \(frame): \(lastError)"))
+        }
+        let block = 8192
+        var scratch = [Float](repeating: 0, count: block * info.channels)
+        while position < frame {
+            let got = try scratch.withUnsafeMutableBufferPointer { buffer throws(AudioError) in
+                try read(into: buffer.baseAddress!, frames: min(block, frame - position))
+            }
+            if got == 0 { throw AudioError(file: path, reason: .decodeFailed("cannot reach frame \(frame): the audio ends at frame \(position)")) }
+        }
     }
 
     /// Reads up to `frames` interleaved frames into `buffer` (which must hold `frames * channels` floats).

@@ -38,13 +38,29 @@ public struct SHA256: @unchecked Sendable {
     }
 
     /// The hex digest of the file at `path`, read in 1 MiB blocks.
+    /// - Throws: `FileReadError` naming the reason: no such file, a symbolic link loop, not a
+    ///   regular file (a FIFO would block the read forever), or the system's error.
     public static func hex(ofFile path: String) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw FileReadError(path: path, reason: "not a regular file (a directory, FIFO, socket or device)")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            throw FileReadError(path: path, reason: String(cString: strerror(errno)))
         }
         defer { try? handle.close() }
         var h = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
         return h.finalize()
     }
+}
+
+/// A file that could not be read, and why, in the system's words.
+public struct FileReadError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
+    public let path: String
+    public let reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "\(path): \(reason)" }
+    public var errorDescription: String? { reason }
 }

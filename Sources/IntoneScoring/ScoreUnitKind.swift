@@ -1,3 +1,4 @@
+import IntoneAudio
 import IntoneEngine
 import IntoneFormats
 import IntoneModels
@@ -70,6 +71,16 @@ public struct ScoreUnitKind: TaskKind {
 
     public func execute(_ p: Parameters, blobs: [TaskBlob], context: TaskContext) throws -> Output {
         guard let model = blobs.first else { throw TaskError("a scoring task arrived without its model") }
+        if let problem = p.parameters.problem { throw TaskError("a scoring task's parameters are wrong: \(problem)") }
+        guard p.unit.chunks.lowerBound >= 0, p.unit.chunks.count <= 10_000_000, (p.unit.channel ?? 0) >= 0 else {
+            throw TaskError("a scoring task names chunks \(p.unit.chunks) of channel \(p.unit.channel ?? 0)")
+        }
+        if let audio = p.audio {
+            guard (SoundFileReader.minimumSampleRate...SoundFileReader.maximumSampleRate).contains(audio.sampleRate),
+                  audio.frames >= 0, audio.start >= 0, audio.count >= 0, audio.start <= audio.frames else {
+                throw TaskError("a scoring task's audio is described as \(audio.count) samples from \(audio.start) of \(audio.frames) at \(audio.sampleRate) Hz")
+            }
+        }
         let scorer = try scorers.value(for: ScorerKey(model: model.hash, parameters: p.parameters)) {
             try CallScorer(model: try ModelBundle.load(model.bytes, hash: model.hash), parameters: p.parameters)
         }

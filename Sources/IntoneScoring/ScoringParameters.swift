@@ -30,4 +30,15 @@ public struct ScoringParameters: Codable, Equatable, Hashable, Sendable {
 
     /// Frames of the voice-activity detector (seconds).
     public static let vadFrameSeconds = 0.02
+
+    /// What is wrong with these parameters, if anything (they also arrive in task bodies, where a
+    /// window of 1e300 s or no windows per chunk must be an error, not a trap).
+    public var problem: String? {
+        if !(window > 0 && window <= 3600) { return "the window must be a positive number of seconds, at most 3600 (got \(window))" }
+        if !(hop > 0 && hop <= 3600) { return "the hop must be a positive number of seconds, at most 3600 (got \(hop))" }
+        if !(1...1_000_000).contains(windowsPerChunk) { return "windows per chunk must be 1 to 1000000 (got \(windowsPerChunk))" }
+        if !(vadThresholdDB.isFinite && vadThresholdDB <= 0) { return "the speech level must be 0 dB or below (got \(vadThresholdDB))" }
+        if !(vadMinSpeechShare >= 0 && vadMinSpeechShare <= 1) { return "the speech share must be from 0 to 1 (got \(vadMinSpeechShare))" }
+        return nil
+    }
 }

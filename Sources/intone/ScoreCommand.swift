@@ -128,6 +128,7 @@ struct ScoreCommand: ParsableCommand {
         let parameters = ScoringParameters(window: window ?? loaded.features.store.duration ?? 3, hop: hop, vad: !noVAD,
                                            vadThresholdDB: vadThreshold, splitChannels: channels == .split,
                                            windowsPerChunk: chunkWindows)
+        if let problem = parameters.problem { throw CommandFailure(problem) }
         let chosen = try placement.makePlacement(threads: jobs, logger: logger, quiet: logging.quiet, command: "score")
         defer { chosen.stop() }
         var job = ScoringJob(modelPath: model, outDirectory: out, parameters: parameters, placement: chosen.placement)

@@ -79,3 +79,16 @@ struct CallTimelineTests {
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
     }
 }
+
+/// Scoring parameters arrive in task bodies too: out-of-range ones are named, not trapped on.
+struct ScoringParameterProblemTests {
+    @Test func outOfRangeParametersAreNamed() {
+        #expect(ScoringParameters().problem == nil)
+        #expect(ScoringParameters(window: 1e300).problem?.contains("the window must be") == true)
+        #expect(ScoringParameters(window: .nan).problem?.contains("the window must be") == true)
+        #expect(ScoringParameters(hop: 0).problem?.contains("the hop must be") == true)
+        #expect(ScoringParameters(windowsPerChunk: 0).problem?.contains("windows per chunk") == true)
+        #expect(ScoringParameters(vadThresholdDB: .infinity).problem?.contains("speech level") == true)
+        #expect(ScoringParameters(vadMinSpeechShare: 2).problem?.contains("speech share") == true)
+    }
+}
