@@ -68,6 +68,9 @@ struct CoordinatorCommand: ParsableCommand {
             logger.warning("WARNING: --dashboard \(dashboard) is reachable beyond this machine and has no authentication: anyone who reaches it sees the jobs and workers (read-only); bind tcp://127.0.0.1:PORT and use an SSH tunnel")
         }
         let events = EventLog(path: runDirectory + "/events.log")
+        // Watched from the start: a signal while detached jobs are recovered still stops cleanly.
+        let stop = StopFlag()
+        for signalNumber in [SIGINT, SIGTERM] { stop.watch(signalNumber) }
         let shell: CoordinatorShell
         do {
             shell = try CoordinatorShell(bind: bind, security: mode, metrics: metrics, dashboard: dashboard)
@@ -89,6 +92,9 @@ struct CoordinatorCommand: ParsableCommand {
             shell.stop()
             throw error
         }
+        // Jobs left unfinished by the last run start again before new requests are taken (the
+        // journaled rows are already in the job table).
+        host.recover()
         shell.jobHost = host
         var info: [String: String] = ["endpoint": shell.endpoint, "pid": String(getpid()), "started": ISO8601DateFormatter().string(from: Date())]
         if let m = shell.metricsEndpoint { info["metrics"] = m }
@@ -98,10 +104,7 @@ struct CoordinatorCommand: ParsableCommand {
         let dashboardText = shell.dashboardEndpoint.map { "; dashboard on \($0.replacingOccurrences(of: "tcp://", with: "http://"))/" } ?? ""
         logger.info("coordinator listening on \(shell.endpoint)\(shell.metricsEndpoint.map { "; metrics on \($0)" } ?? "")\(dashboardText)")
         events.append("started on \(shell.endpoint)")
-        host.recover()
 
-        let stop = StopFlag()
-        for signalNumber in [SIGINT, SIGTERM] { stop.watch(signalNumber) }
         var lastStatus = Date.distantPast
         var lastLine = Date()
         var lastCompleted = 0

@@ -18,10 +18,13 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
     private weak var shell: CoordinatorShell?
     private let log: @Sendable (String) -> Void
     private var jobs: [String: HostedJob] = [:]
+    /// Names taken by launches still storing their inputs (not jobs yet: not listed, not cancellable).
+    private var reserved: Set<String> = []
     private var processes: [String: Process] = [:]
-    private var cancelReasons: [String: String] = [:]
     /// Journaled rows of every job, attached ones too (the table before a restart).
     private var history: [String: JobSummary] = [:]
+    /// The jobs that were queued or running when the coordinator last stopped, for `recover`.
+    private var unfinishedAtStart: [String] = []
     private var stopping = false
 
     /// - Parameters:
@@ -39,27 +42,42 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
         let (stored, unreadable) = try Self.catching { () throws(SQLiteError) in try journal.hostedJobs() }
         for name in unreadable { log("jobs.sqlite: the record of job \(name) is unreadable; skipped") }
         for j in stored { jobs[j.name] = j }
+        unfinishedAtStart = stored.filter { !$0.state.isFinal }.map(\.name)
         history = try Self.catching { () throws(SQLiteError) in try journal.summaries() }
         // Rows of jobs that were live when the coordinator stopped: their connections are gone.
-        for (name, row) in history where row.state == "running" || row.state == "connected" {
-            history[name]!.state = "gone"
-            history[name]!.connections = 0
-        }
+        Self.markGone(&history, except: [])
         publish()
+    }
+
+    /// Rows of jobs no longer live (not in `live`) that still say running or connected: gone.
+    private static func markGone(_ rows: inout [String: JobSummary], except live: Set<String>) {
+        for (name, row) in rows where !live.contains(name) && (row.state == "running" || row.state == "connected") {
+            rows[name]!.state = "gone"
+            rows[name]!.connections = 0
+        }
     }
 
     private static func catching<T>(_ body: () throws(SQLiteError) -> T) throws -> T {
         do { return try body() } catch { throw CommandFailure(error.description) }
     }
 
-    /// Starts the jobs that were queued or running when the coordinator last stopped.
+    /// Starts the jobs that were queued or running when the coordinator last stopped (a job whose
+    /// cancel was asked for ends cancelled instead). Call once, before requests are served.
     func recover() {
-        let unfinished = lock.withLock { jobs.values.filter { !$0.state.isFinal }.sorted { $0.submitted < $1.submitted } }
-        for job in unfinished {
-            if let pid = job.pid { Self.stopOrphan(pid: pid, name: job.name) }
-            log("detached job \(job.name): starting again after a coordinator restart (resumes from its run directory)")
-            start(job.name)
+        let names = lock.withLock { () -> [String] in let n = unfinishedAtStart; unfinishedAtStart = []; return n }
+        for name in names {
+            guard let job = lock.withLock({ jobs[name] }) else { continue }
+            if let pid = job.pid, Self.stopOrphan(pid: pid, name: name) {
+                log("detached job \(name): stopped process \(pid), left running by the previous coordinator")
+            }
+            if let reason = job.cancelReason {
+                lock.withLock { finish(name, .cancelled, message: reason, exitStatus: nil) }
+                continue
+            }
+            log("detached job \(name): starting again after a coordinator restart (resumes from its run directory)")
+            start(name)
         }
+        publish()
     }
 
     /// Stops the job processes (the coordinator is stopping); their jobs stay `running` in the
@@ -81,16 +99,15 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
     func recordLiveTable() {
         guard let shell else { return }
         let live = shell.jobTable(includingExternal: false).jobs
-        lock.withLock {
-            do { try journal.record(live, at: Date().timeIntervalSince1970) } catch { log("jobs.sqlite: \(error)") }
-            for row in live { history[row.name] = row }
-            let liveNames = Set(live.map(\.name))
-            for (name, row) in history where !liveNames.contains(name) && (row.state == "running" || row.state == "connected") {
-                history[name]!.state = "gone"
-                history[name]!.connections = 0
-            }
+        let changed = lock.withLock { () -> Bool in
+            let fresh = live.filter { history[$0.name] != $0 }
+            guard !fresh.isEmpty else { return false }
+            do { try journal.record(fresh, at: Date().timeIntervalSince1970) } catch { log("jobs.sqlite: \(error)") }
+            for row in fresh { history[row.name] = row }
+            Self.markGone(&history, except: Set(live.map(\.name)))
+            return true
         }
-        publish()
+        if changed { publish() }
     }
 
     /// Hands the rows to the shell (call without `lock` held).
@@ -105,6 +122,7 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
                 row.detached = true
                 row.exitStatus = own.exitStatus
                 row.reason = own.reason
+                row.owner = own.owner
                 rows[name] = row
             }
             return rows
@@ -114,12 +132,12 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
 
     // MARK: - Requests
 
-    func handle(_ request: WireMessage, from client: String, reply: @escaping @Sendable (WireMessage) -> Void) {
+    func handle(_ request: WireMessage, from client: String, owner: String?, reply: @escaping @Sendable (WireMessage) -> Void) {
         func fail(_ reason: String) { reply(WireMessage(Envelope(type: .jobs, reason: reason))) }
         switch request.envelope.type {
         case .launch:
             do {
-                let name = try launch(request, from: client)
+                let name = try launch(request, from: client, owner: owner)
                 reply(WireMessage(Envelope(type: .launched, body: name)))
             } catch let e as ClusterError {
                 fail("cannot accept the job: \(e.reason)")
@@ -143,15 +161,13 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
     func cancelled(job name: String, by: String) {
         let process = lock.withLock { () -> Process? in
             guard var job = jobs[name], !job.state.isFinal else { return nil }
-            cancelReasons[name] = "job \(name) was cancelled by \(by)"
-            if processes[name] == nil {
-                // Not started: nothing to wait for.
-                job.state = .cancelled
-                job.message = cancelReasons[name]
-                job.finished = Date().timeIntervalSince1970
-                jobs[name] = job
-                save(job)
-            }
+            let reason = "job \(name) was cancelled by \(by)"
+            // Journaled now: a coordinator restarted before the process stops must not run it again.
+            job.cancelReason = reason
+            jobs[name] = job
+            save(job)
+            // Not started: nothing to wait for.
+            if processes[name] == nil { finish(name, .cancelled, message: reason, exitStatus: nil) }
             return processes[name]
         }
         publish()
@@ -161,25 +177,30 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if process.isRunning { process.terminate() } }
     }
 
-    private func launch(_ request: WireMessage, from client: String) throws -> String {
+    private func launch(_ request: WireMessage, from client: String, owner: String?) throws -> String {
         guard let body = request.envelope.body, let job = CanonicalJSON.decode(DetachedJobRequest.self, Array(body.utf8)) else {
             throw ClusterError("the request is unreadable")
         }
         try job.validate(frames: request.blobs.count)
+        try DetachedArgumentPolicy.check(command: job.command, arguments: job.arguments)
         let name = try lock.withLock { () throws(ClusterError) -> String in
+            func taken(_ n: String) -> Bool { jobs[n] != nil || history[n] != nil || reserved.contains(n) }
             var candidate: String
             if let asked = job.name {
-                guard jobs[asked] == nil && history[asked] == nil else { throw ClusterError("a job named \(asked) exists on this coordinator; choose another --job-name") }
+                guard !taken(asked) else { throw ClusterError("a job named \(asked) exists on this coordinator; choose another --job-name") }
                 candidate = asked
             } else {
                 let stamp = Self.stampFormatter.string(from: Date())
-                repeat { candidate = "\(job.command)-\(stamp)-\(String(format: "%04x", UInt16.random(in: 0 ... .max)))" } while jobs[candidate] != nil
+                repeat { candidate = "\(job.command)-\(stamp)-\(String(format: "%04x", UInt16.random(in: 0 ... .max)))" } while taken(candidate)
             }
             // Reserved at once, so two launches in the same second get different names.
-            jobs[candidate] = HostedJob(name: candidate, command: job.command, arguments: [], submittedBy: client, submitted: 0)
+            reserved.insert(candidate)
             return candidate
         }
+        defer { lock.withLock { _ = reserved.remove(name) } }
         let folder = root + "/" + name
+        // A folder left by a coordinator killed during an upload under this name holds nothing of ours.
+        try? FileManager.default.removeItem(atPath: folder)
         do {
             for (i, input) in job.inputs.enumerated() {
                 let base = "\(folder)/inputs/\(i)/\(input.name)"
@@ -195,19 +216,20 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
             described.files = []
             try AtomicFile.write(Data(CanonicalJSON.encode(described)), to: folder + "/request.json")
         } catch {
-            lock.withLock { jobs[name] = nil }
             try? FileManager.default.removeItem(atPath: folder)
             throw ClusterError("cannot store its inputs under \(folder): \(error.localizedDescription)")
         }
-        let record = HostedJob(name: name, command: job.command, arguments: [job.command] + job.arguments.map { a in
+        var record = HostedJob(name: name, command: job.command, arguments: [job.command] + job.arguments.map { a in
             DetachedJobRequest.resolve(a, inputPath: { "\(folder)/inputs/\($0)/\(job.inputs[$0].name)" }, out: folder + "/run")
         }, submittedBy: client, submitted: Date().timeIntervalSince1970)
+        record.owner = owner
         let saved = lock.withLock { () -> Bool in
+            guard save(record) else { return false }
             jobs[name] = record
-            return save(record)
+            return true
         }
         guard saved else {
-            lock.withLock { jobs[name] = nil }
+            try? FileManager.default.removeItem(atPath: folder)
             throw ClusterError("cannot journal it in jobs.sqlite")
         }
         log("detached job \(name) (\(job.command)) submitted by \(client): \(job.files.count) input file(s), \(request.blobs.reduce(0) { $0 + $1.count }) bytes")
@@ -216,7 +238,7 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
     }
 
     private func fetch(_ name: String) throws -> (FetchedJob, [[UInt8]]) {
-        guard let job = lock.withLock({ jobs[name] }), job.submitted > 0 else {
+        guard let job = lock.withLock({ jobs[name] }) else {
             throw ClusterError("no detached job named \(name) on this coordinator (`intone jobs list` shows the jobs)")
         }
         guard job.state.isFinal else {
@@ -250,12 +272,13 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
 
     // MARK: - Processes
 
+    /// Starts the job's process, unless it has one, has ended, was cancelled or the coordinator stops.
     private func start(_ name: String) {
         let folder = root + "/" + name
         let process = Process()
         process.executableURL = executable
         let log = folder + "/job.log"
-        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = FileHandle(forWritingAtPath: log)
         _ = try? handle?.seekToEnd()
         process.standardOutput = handle ?? FileHandle.nullDevice
@@ -266,14 +289,14 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
             self?.ended(name, process: p)
         }
         let started = lock.withLock { () -> Bool in
-            guard var job = jobs[name], !stopping else { return false }
+            guard var job = jobs[name], !job.state.isFinal, job.cancelReason == nil, processes[name] == nil, !stopping else {
+                try? handle?.close()
+                return false
+            }
             process.arguments = Array(job.arguments) + childArguments + ["--job-name", name]
             do { try process.run() } catch {
-                job.state = .failed
-                job.message = "cannot start \(executable.path): \(error.localizedDescription)"
-                job.finished = Date().timeIntervalSince1970
-                jobs[name] = job
-                save(job)
+                try? handle?.close()
+                finish(name, .failed, message: "cannot start \(executable.path): \(error.localizedDescription)", exitStatus: nil)
                 return false
             }
             job.state = .running
@@ -289,33 +312,36 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
     }
 
     private func ended(_ name: String, process: Process) {
+        let status = Int(process.terminationStatus)
+        let signalled = process.terminationReason == .uncaughtSignal
+        let failure = status == 0 && !signalled ? nil
+            : (Self.lastLine(of: root + "/" + name + "/job.log") ?? (signalled ? "killed by signal \(status)" : "exit status \(status)"))
         let line = lock.withLock { () -> String? in
             guard processes[name] === process else { return nil }
             processes[name] = nil
-            // The coordinator is stopping: the job runs again at its next start.
-            if stopping { return nil }
-            guard var job = jobs[name] else { return nil }
-            let status = Int(process.terminationStatus)
-            let signalled = process.terminationReason == .uncaughtSignal
-            job.exitStatus = signalled ? 128 + status : status
-            job.pid = nil
-            job.finished = Date().timeIntervalSince1970
-            if let reason = cancelReasons[name] {
-                job.state = .cancelled
-                job.message = reason
-            } else if status == 0 && !signalled {
-                job.state = .finished
-                job.message = nil
-            } else {
-                job.state = .failed
-                job.message = Self.lastLine(of: root + "/" + name + "/job.log") ?? (signalled ? "killed by signal \(status)" : "exit status \(status)")
-            }
-            jobs[name] = job
-            save(job)
-            return "detached job \(name) \(job.state.rawValue) (exit status \(job.exitStatus!))" + (job.state == .failed ? ": \(job.message ?? "")" : "")
+            // Stopped by the coordinator's own stop: the job runs again at its next start. (One that
+            // ended by itself meanwhile is recorded: job processes do not catch SIGTERM.)
+            if stopping && signalled { return nil }
+            guard let job = jobs[name] else { return nil }
+            let exit = signalled ? 128 + status : status
+            let state: HostedJob.State = job.cancelReason != nil ? .cancelled : (failure == nil ? .finished : .failed)
+            finish(name, state, message: job.cancelReason ?? failure, exitStatus: exit)
+            return "detached job \(name) \(state.rawValue) (exit status \(exit))" + (state == .failed ? ": \(failure ?? "")" : "")
         }
         publish()
         if let line { log(line) }
+    }
+
+    /// Records that job `name` ended in `state` (call under `lock`).
+    private func finish(_ name: String, _ state: HostedJob.State, message: String?, exitStatus: Int?) {
+        guard var job = jobs[name] else { return }
+        job.state = state
+        job.message = message
+        job.exitStatus = exitStatus
+        job.pid = nil
+        job.finished = Date().timeIntervalSince1970
+        jobs[name] = job
+        save(job)
     }
 
     /// Journals `job` (call under `lock`); false (and logged) if the journal could not be written.
@@ -329,18 +355,20 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
 
     /// Stops the process `pid` if it still is the job `name` (a process left by a coordinator that
     /// was killed; it would otherwise write the same run directory as the new one).
-    private static func stopOrphan(pid: Int, name: String) {
-        guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return }
+    /// Whether it found and stopped such a process.
+    private static func stopOrphan(pid: Int, name: String) -> Bool {
+        guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard let i = words.firstIndex(of: "--job-name"), i + 1 < words.count, words[i + 1] == name else { return }
+        guard let i = words.firstIndex(of: "--job-name"), i + 1 < words.count, words[i + 1] == name else { return false }
         kill(pid_t(pid), SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while kill(pid_t(pid), 0) == 0 && Date() < deadline {
             // A child of the killed coordinator is now reaped by init; a zombie keeps answering kill 0.
-            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return }
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
         if kill(pid_t(pid), 0) == 0 { kill(pid_t(pid), SIGKILL) }
+        return true
     }
 
     private static func lastLine(of path: String) -> String? {

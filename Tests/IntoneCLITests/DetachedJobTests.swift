@@ -43,15 +43,20 @@ struct DetachedJobTests {
         let firstPID = try #require(Self.pid(of: name, in: dir.file("service/jobs.sqlite")))
         kill(coordinator.processIdentifier, SIGKILL)
         coordinator.waitUntilExit()
+        try FileManager.default.removeItem(atPath: dir.file("service/coordinator.json"))
         coordinator = try IntoneProcess.start(service)
         all.append(coordinator)
+        // The killed coordinator's job process is stopped before the job starts again.
+        #expect(ClusterServiceTests.waitUntil(30) {
+            ClusterServiceTests.text(dir.file("service/events.log")).contains("detached job \(name): stopped process \(firstPID), left running by the previous coordinator")
+        })
+        #expect(!Self.isRunning(pid: firstPID), "the killed coordinator's job process still runs")
         var shown = ""
         #expect(ClusterServiceTests.waitUntil(240) {
             shown = Self.show(name, endpoint)
             return shown.contains("\"state\" : \"finished\"") || shown.contains("\"state\" : \"failed\"")
         }, "\(shown)")
         #expect(shown.contains("\"state\" : \"finished\"") && shown.contains("\"detached\" : true") && shown.contains("\"exitStatus\" : 0"), "\(shown)")
-        #expect(!Self.isRunning(pid: firstPID), "the killed coordinator's job process still runs")
 
         let fetched = try IntoneProcess.succeed(["jobs", "fetch", name, "--coordinator", endpoint, "--out", dir.file("fetched")])
         #expect(fetched.stdout.hasPrefix("fetched \(name) (finished, exit status 0): "), "\(fetched.stdout)")
@@ -67,8 +72,10 @@ struct DetachedJobTests {
         // The finished job is still listed after another restart (journaled), and can be fetched again.
         kill(coordinator.processIdentifier, SIGTERM)
         #expect(ClusterServiceTests.waitUntil(20) { !coordinator.isRunning })
+        try FileManager.default.removeItem(atPath: dir.file("service/coordinator.json"))
         coordinator = try IntoneProcess.start(service)
         all.append(coordinator)
+        #expect(ClusterServiceTests.waitUntil(20) { FileManager.default.fileExists(atPath: dir.file("service/coordinator.json")) })
         let listed = try IntoneProcess.succeed(["jobs", "list", "--coordinator", endpoint]).stdout
         #expect(listed.contains("\(name)  finished"), "\(listed)")
         try IntoneProcess.succeed(["jobs", "fetch", name, "--coordinator", endpoint, "--out", dir.file("again")])
@@ -89,6 +96,17 @@ struct DetachedJobTests {
         try "path,label\n".write(toFile: dir.file("list.csv"), atomically: true, encoding: .utf8)
         let manifest = try IntoneProcess.run(["extract", "--data", dir.file("list.csv"), "--out", dir.file("x"), "--cluster", endpoint, "--detach"])
         #expect(manifest.status != 0 && manifest.stderr.contains("--detach uploads folders of audio"), "\(manifest.stderr)")
+        // A request that reaches beyond its uploads is refused, whatever the client sends.
+        let client = ClusterClient(connect: endpoint, name: "hostile")
+        func refusal(_ arguments: [String]) -> String {
+            let request = DetachedJobRequest(command: "sweep", arguments: arguments, inputs: [.init(folder: false, name: "spec.yaml")],
+                                             files: [.init(input: 0, path: "spec.yaml")])
+            do { _ = try client.launch(request, files: [Array("x: 1".utf8)], timeout: 20); return "" } catch { return error.reason }
+        }
+        #expect(refusal(["--spec", "/etc/passwd", "--store", "{input:0}", "--out", "{out}"]).contains("--spec must name an uploaded input"))
+        #expect(refusal(["--spec", "{input:0}", "--store", "{input:0}", "--out", "/tmp/elsewhere"]).contains("--out must be the job's own run directory"))
+        #expect(refusal(["--spec", "{input:0}", "--store", "{input:0}", "--out", "{out}", "--key", "/x.key"]).contains("does not take \"--key\""))
+        #expect(refusal(["--spec", "{input:0}", "--store", "{input:0}"]).contains("exactly one --out {out}"))
         let extract = ["extract", "--data", SharedCorpus.corpus, "--out", dir.file("store"), "--cluster", endpoint, "--detach", "--job-name", "nightly-extract"]
         let name = try IntoneProcess.succeed(extract + ["--quiet"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(name == "nightly-extract")

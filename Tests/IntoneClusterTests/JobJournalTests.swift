@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IntoneTestSupport
+import IntoneFormats
 @testable import IntoneCluster
 
 /// The journal of detached jobs (SQLite), the checks on what a detached job's request may ask for,
@@ -103,5 +104,27 @@ struct JobJournalTests {
         #expect(table.jobs[1].state == "finished" && table.jobs[1].command == "sweep" && table.jobs[1].exitStatus == 0)
         #expect(core.jobTable(includingExternal: false).jobs.isEmpty)
         #expect(core.jobNames.contains("client-old"))
+
+        // The detached job's process connects and runs: its live counts show, with the final
+        // state from the host once it ended, and its submitter as the owner.
+        let peer: [UInt8] = Array("P".utf8)
+        _ = core.handle(.received(from: peer, WireMessage(Envelope(type: .hello, worker: "sweep-1", role: .client))), now: 0)
+        let tasks = [CoordinatorCore.Task(id: "a", body: "{}"), CoordinatorCore.Task(id: "b", body: "{}")]
+        _ = core.handle(.received(from: peer, WireMessage(Envelope(type: .submit), blobs: [CanonicalJSON.encode(tasks)])), now: 0)
+        core.externalJobs["sweep-1"]!.state = "running"
+        core.externalJobs["sweep-1"]!.owner = "submitter-key"
+        var row = core.jobTable.jobs.first { $0.name == "sweep-1" }
+        #expect(row?.state == "running" && row?.pending == 2 && row?.connections == 1 && row?.owner == "submitter-key")
+        core.externalJobs["sweep-1"]!.state = "failed"
+        core.externalJobs["sweep-1"]!.reason = "exit status 1"
+        row = core.jobTable.jobs.first { $0.name == "sweep-1" }
+        #expect(row?.state == "failed" && row?.reason == "exit status 1" && row?.pending == 2)
+        // A job known only from the journal can be cancelled: later hellos under its name are refused.
+        let admin: [UInt8] = Array("Q".utf8)
+        _ = core.handle(.received(from: admin, WireMessage(Envelope(type: .hello, worker: "admin", role: .client))), now: 1)
+        let cancelled = core.handle(.received(from: admin, WireMessage(Envelope(type: .cancel, body: "client-old"))), now: 1)
+        #expect(cancelled.contains(.jobCancelled(name: "client-old", by: "admin", withdrawn: 0)))
+        let again = core.handle(.received(from: Array("R".utf8), WireMessage(Envelope(type: .hello, worker: "client-old", role: .client))), now: 2)
+        #expect(again.contains { if case .send(_, let m) = $0 { return m.envelope.type == .refuse } else { return false } })
     }
 }

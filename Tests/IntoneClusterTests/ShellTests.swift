@@ -23,8 +23,14 @@ struct ShellTests {
         let client = ClusterClient(connect: shell.endpoint, security: .curve(client: alice, serverPublicKey: server.publicKey), name: "alice-sweep",
                                    command: "sweep")
         // No worker: the task waits, and the job stays in the table.
+        let ended = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            try? client.run(tasks: [CoordinatorCore.Task(id: "t", body: "{}")], blobs: [:], waitForWorkers: 3, completed: { _, _, _ in }, abandoned: { _, _ in })
+            try? client.run(tasks: [CoordinatorCore.Task(id: "t", body: "{}")], blobs: [:], waitForWorkers: 30, completed: { _, _, _ in }, abandoned: { _, _ in })
+            ended.signal()
+        }
+        defer {
+            client.withdrawLocalTasks()
+            _ = ended.wait(timeout: .now() + 10)
         }
         var row: JobSummary?
         let deadline = Date().addingTimeInterval(10)

@@ -259,7 +259,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
             case .welcome where !welcomed:
                 welcomed = true
                 lastSent = Date()
-                _ = try? socket.send(request.frames())
+                do { try socket.send(request.frames()) } catch { throw ClusterError("cannot send the request to \(endpoint): \(error)") }
             case .refuse:
                 throw ClusterError("the coordinator at \(endpoint) refused this client: \(e.reason ?? "no reason given")")
             case .jobs where e.reason != nil:

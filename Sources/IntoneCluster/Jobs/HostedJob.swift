@@ -41,6 +41,11 @@ public struct HostedJob: Codable, Equatable, Sendable {
     public var pid: Int?
     /// How often its process was started (more than once after coordinator restarts).
     public var starts: Int
+    /// Set when `intone jobs cancel` asked for it (journaled at once, so a restart does not run
+    /// the job again); the job ends `cancelled` when its process has stopped.
+    public var cancelReason: String?
+    /// The CURVE public key the submitter authenticated with (none without keys).
+    public var owner: String?
 
     public init(name: String, command: String, arguments: [String], submittedBy: String, submitted: Double) {
         self.name = name
@@ -59,6 +64,7 @@ public struct HostedJob: Codable, Equatable, Sendable {
         s.command = command
         s.detached = true
         s.exitStatus = exitStatus
+        s.owner = owner
         if state == .failed || state == .cancelled { s.reason = message }
         return s
     }

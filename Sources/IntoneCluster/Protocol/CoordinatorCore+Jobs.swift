@@ -102,7 +102,8 @@ extension CoordinatorCore {
         for (name, external) in includingExternal ? externalJobs : [:] {
             guard var live = rows[name] else { rows[name] = external; continue }
             live.command = external.command ?? live.command
-            live.owner = live.owner ?? external.owner
+            // A detached job's process connects with the coordinator's key: its owner is its submitter.
+            live.owner = external.detached == true ? (external.owner ?? live.owner) : (live.owner ?? external.owner)
             live.detached = external.detached
             live.exitStatus = external.exitStatus
             if external.detached == true, let state = HostedJob.State(rawValue: external.state), state.isFinal || live.state == "connected" || live.state == "gone" {

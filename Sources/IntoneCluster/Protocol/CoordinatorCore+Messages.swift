@@ -138,7 +138,8 @@ extension CoordinatorCore {
             cancel(job: name, by: by, into: &out)
             out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, body: jobTableBody()))))
         case .launch, .fetch:
-            out.append(.hostRequest(from: peer, client: clients[peer]?.name ?? "a client", message))
+            let name = clients[peer]?.name ?? "a client"
+            out.append(.hostRequest(from: peer, client: name, owner: jobOwners[name], message))
         default:
             dropped += 1
         }

@@ -123,9 +123,9 @@ public struct CoordinatorCore: Sendable {
         case refused(peer: String, reason: String)
         /// A client cancelled a job (`intone jobs cancel`): `withdrawn` of its tasks withdrawn.
         case jobCancelled(name: String, by: String, withdrawn: Int)
-        /// A request for the shell's job host (`launch`, `fetch`) from the client `name`; the
-        /// host answers `peer`.
-        case hostRequest(from: [UInt8], client: String, WireMessage)
+        /// A request for the shell's job host (`launch`, `fetch`) from the client `client`
+        /// (authenticated with the public key `owner`, if keys are on); the host answers `peer`.
+        case hostRequest(from: [UInt8], client: String, owner: String?, WireMessage)
     }
 
     enum TaskState: Int, CaseIterable, Sendable {

@@ -391,7 +391,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         case .jobCancelled(let name, let by, let withdrawn):
             event("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
             lock.withLock { jobHostSink }?.cancelled(job: name, by: by)
-        case .hostRequest(let peer, let client, let message):
+        case .hostRequest(let peer, let client, let owner, let message):
             guard let host = lock.withLock({ jobHostSink }) else {
                 let reason = "this coordinator does not run detached jobs (only `intone coordinator --run DIR` does)"
                 execute(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: reason))), socket)
@@ -399,7 +399,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             }
             // Off the service thread: unpacking a job's inputs or reading its files takes a while.
             DispatchQueue.global().async { [self] in
-                host.handle(message, from: client) { reply in self.send(reply, to: peer) }
+                host.handle(message, from: client, owner: owner) { reply in self.send(reply, to: peer) }
             }
         }
     }
@@ -408,8 +408,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 /// What runs detached jobs for a coordinator shell: `intone coordinator` keeps their inputs, runs
 /// them as processes and journals them.
 public protocol JobHost: AnyObject, Sendable {
-    /// Answers a `launch` or `fetch` from the client named `client`: calls `reply` once, on any thread.
-    func handle(_ request: WireMessage, from client: String, reply: @escaping @Sendable (WireMessage) -> Void)
+    /// Answers a `launch` or `fetch` from the client named `client`, authenticated with the public
+    /// key `owner` (nil without keys): calls `reply` once, on any thread.
+    func handle(_ request: WireMessage, from client: String, owner: String?, reply: @escaping @Sendable (WireMessage) -> Void)
     /// The job `name` was cancelled by `by` (`intone jobs cancel`).
     func cancelled(job name: String, by: String)
 }
