@@ -122,21 +122,35 @@ public enum NPYFile {
             throw NPYError(file: file, reason: "Fortran-order arrays are not supported")
         }
         guard let shapeText = shapeField(in: header) else { throw NPYError(file: file, reason: "header has no 'shape'") }
-        let shape = shapeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        var shape: [Int] = []
+        for part in shapeText.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = part.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }   // "(3,)" and "()"
+            guard let n = Int(text), n >= 0 else { throw NPYError(file: file, reason: "shape (\(shapeText)) is not a list of sizes of 0 or more") }
+            shape.append(n)
+        }
+        guard shape.count <= 32 else { throw NPYError(file: file, reason: "shape has \(shape.count) dimensions (at most 32)") }
         return (descr, shape, headerStart + headerLength)
     }
 
     public static func decode(_ data: Data, file: String = "<data>") throws(NPYError) -> NPYArray {
         let (descr, shape, body) = try parseHeader(data, file: file)
         let bytes = [UInt8](data)
-        let count = shape.reduce(1, *)
         let width: Int
         switch descr {
         case "<f4": width = 4
         case "<f8": width = 8
         default: throw NPYError(file: file, reason: "dtype \(descr) is not supported (float32 or float64 expected)")
         }
-        guard bytes.count >= body + count * width else {
+        // Sizes come from the file: multiply with overflow checks, and never past what it holds.
+        var count = 1
+        for n in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow else { throw NPYError(file: file, reason: "shape \(shape) holds more values than can be counted") }
+            count = product
+        }
+        let (needed, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, bytes.count - body >= needed else {
             throw NPYError(file: file, reason: "truncated data: \(bytes.count - body) bytes for \(count) values of \(width) bytes")
         }
         var values = [Float](repeating: 0, count: count)

@@ -57,13 +57,15 @@ public struct NPYTypedArray: Equatable, Sendable {
         }
     }
 
-    /// The values as Int32 (truncating floats).
-    public var int32s: [Int32] {
+    /// The values as Int32, or nil when one is not exactly a 32-bit integer (1.5, NaN, 1e10).
+    public var exactInt32s: [Int32]? {
+        var out: [Int32] = []
         switch storage {
-        case .float32(let v): return v.map { Int32($0) }
-        case .float64(let v): return v.map { Int32($0) }
+        case .float32(let v): for x in v { guard let i = Int32(exactly: x) else { return nil }; out.append(i) }
+        case .float64(let v): for x in v { guard let i = Int32(exactly: x) else { return nil }; out.append(i) }
         case .int32(let v): return v
         }
+        return out
     }
 
     /// The bytes of a version 1.0 `.npy` file.
@@ -91,10 +93,16 @@ public struct NPYTypedArray: Equatable, Sendable {
             throw NPYError(file: path, reason: "cannot read (\(error.localizedDescription))")
         }
         let (descr, shape, body) = try NPYFile.parseHeader(data, file: path)
-        let count = shape.reduce(1, *)
         let bytes = [UInt8](data)
+        var count = 1
+        for n in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow else { throw NPYError(file: path, reason: "shape \(shape) holds more values than can be counted") }
+            count = product
+        }
         func need(_ width: Int) throws(NPYError) {
-            guard bytes.count >= body + count * width else { throw NPYError(file: path, reason: "truncated data") }
+            let (needed, overflow) = count.multipliedReportingOverflow(by: width)
+            guard !overflow, bytes.count - body >= needed else { throw NPYError(file: path, reason: "truncated data") }
         }
         func word<T: FixedWidthInteger>(_ o: Int, _: T.Type) -> T {
             var v: T = 0

@@ -79,7 +79,8 @@ public struct DeepPredictor: Sendable {
             }
             guard let kernel = weights[target + "/kernel"], let bias = weights[target + "/bias"], let gamma = weights[bn + "/gamma"],
                   let beta = weights[bn + "/beta"], let mean = weights[bn + "/moving_mean"], let variance = weights[bn + "/moving_variance"],
-                  let f = kernel.shape.last, bias.values.count == f, gamma.values.count == f else { return nil }
+                  let f = kernel.shape.last, f > 0, kernel.values.count % f == 0,
+                  [bias, gamma, beta, mean, variance].allSatisfy({ $0.values.count == f }) else { return nil }
             let scale = (0..<f).map { Double(gamma.values[$0]) / (Double(variance.values[$0]) + Double(epsilon)).squareRoot() }
             var k = kernel.values
             for i in k.indices { k[i] = Float(Double(k[i]) * scale[i % f]) }

@@ -67,9 +67,17 @@ extension ModelArchive {
         guard d.format == 1 else { throw ModelError("\(path): model format \(d.format) is newer than this intone understands (1)") }
         var specs = try d.network.layers.map { l throws(ModelError) in try l.spec() }
         do {
+            let mean = try NPYFile.read(path: try inside(path, d.normalizer["mean"] ?? "normalizer_mean.npy")).values
+            let std = try NPYFile.read(path: try inside(path, d.normalizer["std"] ?? "normalizer_std.npy")).values
+            guard mean.count == std.count, !mean.isEmpty else { throw ModelError("\(path): the normaliser's mean and std differ in length") }
+            // The input is built as frames × features and read as the network's input shape.
+            let (cells, overflow) = d.network.frames.multipliedReportingOverflow(by: mean.count)
+            guard d.network.frames > 0, !overflow, Self.checkedProduct(d.network.inputShape) == cells else {
+                throw ModelError("\(path): the network's input \(d.network.inputShape) is not \(d.network.frames) frames of \(mean.count) features")
+            }
             var weights: [String: Tensor] = [:]
             for (name, file) in d.arrays {
-                let array = try NPYFile.read(path: path + "/" + file)
+                let array = try NPYFile.read(path: try inside(path, file))
                 weights[name] = Tensor(shape: array.shape, values: array.values)
             }
             // A loaded model only predicts: batch normalisation is folded away before the network is
@@ -78,9 +86,6 @@ extension ModelArchive {
             var network = try Network(inputShape: d.network.inputShape, layers: specs, seed: 0, initialize: false)
             try network.loadWeights(weights)
             weights = [:]
-            let mean = try NPYFile.read(path: path + "/" + (d.normalizer["mean"] ?? "normalizer_mean.npy")).values
-            let std = try NPYFile.read(path: path + "/" + (d.normalizer["std"] ?? "normalizer_std.npy")).values
-            guard mean.count == std.count, !mean.isEmpty else { throw ModelError("\(path): the normaliser's mean and std differ in length") }
             let predictor = DeepPredictor(network: network, layers: specs, normalizer: Normalizer(mean: mean, std: std),
                                           layout: d.network.input, frames: d.network.frames)
             return LoadedModel(predictor: .deep(predictor), classes: d.classes, features: d.features, estimator: "deep")
@@ -92,5 +97,15 @@ extension ModelArchive {
             throw ModelError("\(path): \(error)")
         }
     }
-}
 
+    /// The product of a shape from model.json: nil for a size below 1, overflow or more than 2^28.
+    static func checkedProduct(_ shape: [Int]) -> Int? {
+        var p = 1
+        for d in shape {
+            let (q, overflow) = p.multipliedReportingOverflow(by: d)
+            guard d > 0, !overflow, q <= 1 << 28 else { return nil }
+            p = q
+        }
+        return p
+    }
+}

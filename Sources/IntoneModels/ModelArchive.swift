@@ -80,6 +80,14 @@ public enum ModelArchive {
     }
 
     /// Loads the model folder at `path`.
+    /// `folder/file` for a file a model.json names, which must stay inside the folder.
+    static func inside(_ folder: String, _ file: String) throws(ModelError) -> String {
+        guard SafePath.isPlainRelative(file) else {
+            throw ModelError("\(folder)/model.json names the file \(file.debugDescription), which is not inside the model folder")
+        }
+        return folder + "/" + file
+    }
+
     public static func load(path: String) throws(ModelError) -> LoadedModel {
         guard let data = FileManager.default.contents(atPath: path + "/model.json") else {
             throw ModelError("\(path): not a model folder (no model.json)")
@@ -93,10 +101,17 @@ public enum ModelArchive {
         guard d.format == 1 else { throw ModelError("\(path): model format \(d.format) is newer than this intone understands (1)") }
         var arrays: [String: NPYTypedArray] = [:]
         do {
-            for (name, file) in d.arrays { arrays[name] = try NPYTypedArray.read(path: path + "/" + file) }
-            let scaler = StandardScaler(mean: try NPYTypedArray.read(path: path + "/" + (d.scaler["mean"] ?? "scaler_mean.npy")).doubles,
-                                        scale: try NPYTypedArray.read(path: path + "/" + (d.scaler["scale"] ?? "scaler_scale.npy")).doubles)
+            for (name, file) in d.arrays { arrays[name] = try NPYTypedArray.read(path: try inside(path, file)) }
+            let scaler = StandardScaler(mean: try NPYTypedArray.read(path: try inside(path, d.scaler["mean"] ?? "scaler_mean.npy")).doubles,
+                                        scale: try NPYTypedArray.read(path: try inside(path, d.scaler["scale"] ?? "scaler_scale.npy")).doubles)
             let classifier = try ClassifierArchive.load(kind: d.classifier.kind, weights: ModelWeights(arrays: arrays, attributes: d.classifier.attributes))
+            // The classifier reads the scaled vector: it must not index past it, and name every class.
+            guard scaler.mean.count == scaler.scale.count, classifier.archivedInputWidth <= scaler.mean.count else {
+                throw ModelError("\(path): the classifier reads \(classifier.archivedInputWidth) feature(s), the scaler has \(scaler.mean.count) means and \(scaler.scale.count) scales")
+            }
+            guard classifier.classCount == d.classes.count else {
+                throw ModelError("\(path): the classifier has \(classifier.classCount) classes, model.json names \(d.classes.count)")
+            }
             return LoadedModel(predictor: .classic(classifier, scaler), classes: d.classes, features: d.features, estimator: d.classifier.estimator,
                                calibration: try ModelCalibration.load(path: path))
         } catch let error as ModelError {

@@ -5,6 +5,7 @@ import IntoneCorpus
 import IntoneLearning
 import IntoneRandom
 import IntoneModels
+import IntoneFormats
 
 /// Saved models load back and predict exactly as before.
 struct ModelArchiveTests {
@@ -46,5 +47,80 @@ struct ModelArchiveTests {
         try "{\"format\": 9}".write(toFile: dir.file("model.json"), atomically: true, encoding: .utf8)
         let error = try #require(throws: ModelError.self) { try ModelArchive.load(path: dir.path) }
         #expect(error.reason.contains("model.json is unreadable") || error.reason.contains("format 9"))
+    }
+}
+
+/// Model folders that lie (a model is shipped to every worker that scores with it): each is a
+/// `ModelError` naming the folder and the problem, never a trap or an out-of-bounds read.
+struct HostileModelFolderTests {
+    /// A saved decision tree, and a way to rewrite one of its arrays.
+    static func treeFolder(_ dir: TemporaryDirectory) throws -> String {
+        let train = ModelArchiveTests.blobs(70, seed: 1)
+        let scaler = StandardScaler(fitting: train.features)
+        var scaled = train
+        scaled.features = scaler.transform(train.features)
+        let model = try EstimatorCatalog.make("decision_tree", parameters: [:]).fit(scaled, seed: 3)
+        let folder = dir.file("model")
+        try ModelArchive.save(model, scaler: scaler, estimator: "decision_tree", parameters: [:], classes: Emotion.allCases.map(\.rawValue),
+                              features: .init(store: FeatureStoreParameters(), summary: "mean"), to: folder)
+        return folder
+    }
+
+    static func arrayFile(_ folder: String, _ name: String) throws -> String {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as! [String: Any]
+        return folder + "/" + ((json["arrays"] as! [String: String])[name]!)
+    }
+
+    static func reason(_ folder: String) -> String {
+        do { _ = try ModelArchive.load(path: folder); return "" } catch { return error.reason }
+    }
+
+    /// A split on feature 50,000,000 of a 10-feature model (a SIGSEGV in predict).
+    @Test func aTreeReadingPastItsFeaturesIsRefusedAtLoad() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let folder = try Self.treeFolder(dir)
+        let path = try Self.arrayFile(folder, "feature")
+        let feature = try #require(try NPYTypedArray.read(path: path).exactInt32s)
+        var bad = feature
+        bad[0] = 50_000_000
+        try NPYTypedArray(shape: [bad.count], storage: .int32(bad)).write(to: path)
+        #expect(Self.reason(folder).contains("the classifier reads 50000001 feature(s), the scaler has 10 means"), "\(Self.reason(folder))")
+    }
+
+    @Test func childrenOutsideTheTreeAndFloatIndicesAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let folder = try Self.treeFolder(dir)
+        let path = try Self.arrayFile(folder, "children_left")
+        let left = try #require(try NPYTypedArray.read(path: path).exactInt32s)
+        var bad = left
+        bad[0] = Int32(left.count + 5)
+        try NPYTypedArray(shape: [bad.count], storage: .int32(bad)).write(to: path)
+        #expect(Self.reason(folder).contains("node 0 has children outside the tree"), "\(Self.reason(folder))")
+        try NPYTypedArray(shape: [left.count], storage: .float64(left.map { Double($0) + ($0 == left[0] ? 0.5 : 0) })).write(to: path)
+        #expect(Self.reason(folder).contains("'children_left' holds a value that is not a 32-bit integer"), "\(Self.reason(folder))")
+    }
+
+    /// model.json naming `../../x.npy` loaded a file outside the folder.
+    @Test func arrayPathsMustStayInsideTheFolder() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let folder = try Self.treeFolder(dir)
+        var text = try String(contentsOfFile: folder + "/model.json", encoding: .utf8)
+        let file = (try Self.arrayFile(folder, "feature") as NSString).lastPathComponent
+        text = text.replacingOccurrences(of: "\"\(file)\"", with: "\"../outside/\(file)\"")
+        try text.write(toFile: folder + "/model.json", atomically: true, encoding: .utf8)
+        #expect(Self.reason(folder).contains("which is not inside the model folder"), "\(Self.reason(folder))")
+    }
+
+    @Test func aClassCountOtherThanTheNamedClassesIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let folder = try Self.treeFolder(dir)
+        var text = try String(contentsOfFile: folder + "/model.json", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"surprise\"", with: "\"surprise\", \"bored\"")
+        try text.write(toFile: folder + "/model.json", atomically: true, encoding: .utf8)
+        #expect(Self.reason(folder).contains("the classifier has 7 classes, model.json names 8"), "\(Self.reason(folder))")
     }
 }

@@ -54,7 +54,7 @@ struct KerasParityTests {
             for v in network.variables { weights[v.name] = try Self.read(folder, v.name.replacingOccurrences(of: "/", with: "__")) }
             try network.loadWeights(weights)
             input = try Self.read(folder, "input")
-            labels = try NPYTypedArray.read(path: folder + "/labels.npy").int32s.map(Int.init)
+            labels = try #require(try NPYTypedArray.read(path: folder + "/labels.npy").exactInt32s).map(Int.init)
         }
 
         static func read(_ folder: String, _ name: String) throws -> Tensor {

@@ -1,4 +1,5 @@
 import Foundation
+import IntoneFormats
 
 /// A job submitted with `--detach`: the coordinator keeps its inputs, runs it as its own process
 /// (a `--cluster` client of the same coordinator) and keeps its run directory until `intone jobs
@@ -152,10 +153,7 @@ public struct DetachedJobRequest: Codable, Equatable, Sendable {
     }
 
     /// A non-empty relative path of plain components (no `..`, `.`, empty component or NUL).
-    public static func isSafeRelativePath(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), path.utf8.count <= 4096, !path.contains("\0") else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
-    }
+    public static func isSafeRelativePath(_ path: String) -> Bool { SafePath.isPlainRelative(path) }
 }
 
 /// What `intone jobs fetch` receives: the job as journaled, and its files (frames after the

@@ -30,29 +30,37 @@ extension HistGradientBoostingModel: ArchivableClassifier {
     }
 
     public init(archived w: ModelWeights) throws(LearningError) {
-        let k = try w.int("n_classes"), perIteration = try w.int("trees_per_iteration"), maxBins = try w.int("max_bins")
-        let offsets = try w.array("tree_offsets").int32s.map(Int.init)
-        let feature = try w.array("feature").int32s, threshold = try w.array("threshold").doubles
-        let binThreshold = try w.array("bin_threshold").int32s, missing = try w.array("missing_go_to_left").int32s
-        let left = try w.array("children_left").int32s, right = try w.array("children_right").int32s
-        let value = try w.array("value").doubles, count = try w.array("count").int32s
+        let k = try ArchiveChecks.classCount(try w.int("n_classes"), what: "gradient boosting"), perIteration = try w.int("trees_per_iteration")
+        let maxBins = try w.int("max_bins")
+        let offsets = try w.int32s("tree_offsets").map(Int.init)
+        let feature = try w.int32s("feature"), threshold = try w.array("threshold").doubles
+        let binThreshold = try w.int32s("bin_threshold"), missing = try w.int32s("missing_go_to_left")
+        let left = try w.int32s("children_left"), right = try w.int32s("children_right")
+        let value = try w.array("value").doubles, count = try w.int32s("count")
         let n = feature.count
-        guard offsets.last == n, [threshold.count, binThreshold.count, missing.count, left.count, right.count, value.count, count.count].allSatisfy({ $0 == n }),
-              perIteration >= 1, (offsets.count - 1) % perIteration == 0 else {
+        guard [threshold.count, binThreshold.count, missing.count, left.count, right.count, value.count, count.count].allSatisfy({ $0 == n }),
+              (1...100_000).contains(perIteration), offsets.count >= 1, (offsets.count - 1) % perIteration == 0, (2...65_536).contains(maxBins) else {
             throw LearningError("gradient boosting arrays are inconsistent")
         }
         var trees: [BoostedTree] = []
-        for t in 0..<(offsets.count - 1) {
-            let r = offsets[t]..<offsets[t + 1]
+        var width = 0
+        for (t, r) in try ArchiveChecks.ranges(offsets, total: n, what: "gradient boosting tree").enumerated() {
+            width = max(width, try ArchiveChecks.tree(feature: feature[r], left: left[r], right: right[r], what: "boosted tree \(t + 1)"))
             trees.append(BoostedTree(feature: Array(feature[r]), threshold: Array(threshold[r]),
                                      binThreshold: binThreshold[r].map { UInt8(clamping: $0) }, missingGoesLeft: missing[r].map { $0 != 0 },
                                      left: Array(left[r]), right: Array(right[r]), value: Array(value[r]), count: Array(count[r])))
         }
-        let bins = try w.array("bin_thresholds").doubles, binOffsets = try w.array("bin_threshold_offsets").int32s.map(Int.init)
-        var thresholds: [[Double]] = []
-        for f in 0..<max(0, binOffsets.count - 1) { thresholds.append(Array(bins[binOffsets[f]..<binOffsets[f + 1]])) }
-        self.init(classCount: k, classes: try w.array("classes").int32s.map(Int.init), treesPerIteration: perIteration,
+        let bins = try w.array("bin_thresholds").doubles, binOffsets = try w.int32s("bin_threshold_offsets").map(Int.init)
+        let thresholds = try ArchiveChecks.ranges(binOffsets, total: bins.count, what: "bin threshold").map { Array(bins[$0]) }
+        guard width <= thresholds.count else { throw LearningError("gradient boosting reads feature \(width - 1) but bins \(thresholds.count) features") }
+        let classes = try w.int32s("classes").map(Int.init)
+        guard classes.count == k, try w.array("baseline").doubles.count == perIteration else {
+            throw LearningError("gradient boosting classes or baseline are inconsistent")
+        }
+        self.init(classCount: k, classes: try w.int32s("classes").map(Int.init), treesPerIteration: perIteration,
                   baseline: try w.array("baseline").doubles, trees: trees, binner: FeatureBinner(maxBins: maxBins, thresholds: thresholds),
                   trainScore: [], validationScore: [])
     }
+
+    public var archivedInputWidth: Int { (trees.lazy.compactMap { $0.feature.max() }.max().map { Int($0) } ?? -1) + 1 }
 }

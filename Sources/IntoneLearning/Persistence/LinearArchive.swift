@@ -12,17 +12,19 @@ extension LinearModel: ArchivableClassifier {
     }
 
     public init(archived w: ModelWeights) throws(LearningError) {
-        let k = try w.int("n_classes"), d = try w.int("n_features")
+        let k = try ArchiveChecks.classCount(try w.int("n_classes"), what: "the linear model"), d = try w.int("n_features")
         guard let mapping = ProbabilityMapping(rawValue: try w.string("probability_mapping")) else {
             throw LearningError("unknown probability mapping in the linear model")
         }
         let coef = try w.array("coef").doubles, intercept = try w.array("intercept").doubles
-        guard intercept.count == (k == 2 ? 1 : k), coef.count == intercept.count * d else {
+        guard k >= 2, intercept.count == (k == 2 ? 1 : k), coef.count == (try ArchiveChecks.product(intercept.count, d, what: "linear model coefficients")) else {
             throw LearningError("linear model arrays are inconsistent")
         }
         self.init(coefficients: coef, intercepts: intercept, featureCount: d, classCount: k, mapping: mapping,
                   iterations: (try? w.int("n_iter")) ?? 0)
     }
+
+    public var archivedInputWidth: Int { featureCount }
 }
 
 extension MultilayerPerceptron: ArchivableClassifier {
@@ -40,18 +42,24 @@ extension MultilayerPerceptron: ArchivableClassifier {
     }
 
     public init(archived w: ModelWeights) throws(LearningError) {
-        let k = try w.int("n_classes")
+        let k = try ArchiveChecks.classCount(try w.int("n_classes"), what: "the MLP")
         guard let activation = MLPActivation(rawValue: try w.string("activation")) else {
             throw LearningError("unknown MLP activation")
         }
-        let units = try w.array("layer_units").int32s.map(Int.init)
-        guard units.count >= 2, units.last == (k == 2 ? 1 : k) else { throw LearningError("MLP layer widths are inconsistent") }
+        let units = try w.int32s("layer_units").map(Int.init)
+        guard k >= 2, (2...64).contains(units.count), units.allSatisfy({ $0 >= 1 }), units.last == (k == 2 ? 1 : k) else {
+            throw LearningError("MLP layer widths are inconsistent")
+        }
         var coefs: [[Float]] = [], intercepts: [[Float]] = []
         for l in 0..<(units.count - 1) {
             let c = try w.array("coef_\(l)").floats, b = try w.array("intercept_\(l)").floats
-            guard c.count == units[l] * units[l + 1], b.count == units[l + 1] else { throw LearningError("MLP layer \(l) has the wrong shape") }
+            guard c.count == (try ArchiveChecks.product(units[l], units[l + 1], what: "MLP layer \(l)")), b.count == units[l + 1] else {
+                throw LearningError("MLP layer \(l) has the wrong shape")
+            }
             coefs.append(c); intercepts.append(b)
         }
         self.init(layerUnits: units, coefs: coefs, intercepts: intercepts, activation: activation, classCount: k)
     }
+
+    public var archivedInputWidth: Int { layerUnits.first ?? 0 }
 }

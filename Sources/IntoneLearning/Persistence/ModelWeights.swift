@@ -17,6 +17,13 @@ public struct ModelWeights: Equatable, Sendable {
         return a
     }
 
+    /// The array `name` as 32-bit integers: every value must be one (a float such as 1e10 or NaN
+    /// in an index array is an error naming the array, not a trap in the conversion).
+    public func int32s(_ name: String) throws(LearningError) -> [Int32] {
+        guard let values = try array(name).exactInt32s else { throw LearningError("model array '\(name)' holds a value that is not a 32-bit integer") }
+        return values
+    }
+
     /// The integer attribute `name`, or an error naming it.
     public func int(_ name: String) throws(LearningError) -> Int {
         guard case .int(let v)? = attributes[name] else { throw LearningError("model attribute '\(name)' is missing or not an integer") }
@@ -36,8 +43,10 @@ public protocol ArchivableClassifier: TrainedClassifier {
     static var archiveKind: String { get }
     /// The arrays and attributes that determine the model.
     func archivedWeights() -> ModelWeights
-    /// Rebuilds the model from what `archivedWeights()` gave.
+    /// Rebuilds the model from what `archivedWeights()` gave; every size and index checked.
     init(archived: ModelWeights) throws(LearningError)
+    /// Feature columns the model reads (its largest feature index + 1, or its input width).
+    var archivedInputWidth: Int { get }
 }
 
 /// Reading any archived classifier by its kind.
@@ -52,7 +61,7 @@ public enum ClassifierArchive {
     ]
 
     /// Rebuilds a classifier of `kind`.
-    public static func load(kind: String, weights: ModelWeights) throws(LearningError) -> any TrainedClassifier {
+    public static func load(kind: String, weights: ModelWeights) throws(LearningError) -> any ArchivableClassifier {
         guard let type = kinds[kind] else {
             throw LearningError("unknown model kind '\(kind)' (known: \(kinds.keys.sorted().joined(separator: ", ")))")
         }

@@ -14,19 +14,20 @@ extension DecisionTree: ArchivableClassifier {
     }
 
     public init(archived w: ModelWeights) throws(LearningError) {
-        let k = try w.int("n_classes")
-        let feature = try w.array("feature").int32s
+        let k = try ArchiveChecks.classCount(try w.int("n_classes"), what: "the decision tree")
+        let feature = try w.int32s("feature")
         let threshold = try w.array("threshold").doubles
-        let left = try w.array("children_left").int32s, right = try w.array("children_right").int32s
+        let left = try w.int32s("children_left"), right = try w.int32s("children_right")
         let value = try w.array("value").doubles
         let n = feature.count
-        guard n > 0, threshold.count == n, left.count == n, right.count == n, value.count == n * k,
-              left.allSatisfy({ $0 < n }), right.allSatisfy({ $0 < n }),
-              feature.indices.allSatisfy({ feature[$0] < 0 || (left[$0] > $0 && right[$0] > $0) }) else {
+        _ = try ArchiveChecks.tree(feature: feature[...], left: left[...], right: right[...], what: "the decision tree")
+        guard threshold.count == n, value.count == (try ArchiveChecks.product(n, k, what: "decision tree values")) else {
             throw LearningError("decision tree arrays are inconsistent")
         }
         self.init(feature: feature, threshold: threshold, left: left, right: right, value: value, classCount: k)
     }
+
+    public var archivedInputWidth: Int { (feature.max().map { Int($0) } ?? -1) + 1 }
 }
 
 extension TreeEnsemble: ArchivableClassifier {
@@ -55,31 +56,46 @@ extension TreeEnsemble: ArchivableClassifier {
     }
 
     public init(archived w: ModelWeights) throws(LearningError) {
-        let k = try w.int("n_classes")
+        let k = try ArchiveChecks.classCount(try w.int("n_classes"), what: "the tree ensemble")
         guard let combination = Combination(rawValue: try w.string("combination")) else {
             throw LearningError("unknown tree ensemble combination")
         }
-        let offsets = try w.array("tree_offsets").int32s.map(Int.init)
-        let feature = try w.array("feature").int32s, threshold = try w.array("threshold").doubles
-        let left = try w.array("children_left").int32s, right = try w.array("children_right").int32s
+        let offsets = try w.int32s("tree_offsets").map(Int.init)
+        let feature = try w.int32s("feature"), threshold = try w.array("threshold").doubles
+        let left = try w.int32s("children_left"), right = try w.int32s("children_right")
         let value = try w.array("value").doubles
         let treeWeights = try w.array("tree_weights").doubles
-        let subsets = try w.array("feature_subsets").int32s.map(Int.init)
-        let subsetOffsets = try w.array("feature_subset_offsets").int32s.map(Int.init)
-        guard offsets.count == treeWeights.count + 1, offsets.last == feature.count else {
+        let subsets = try w.int32s("feature_subsets").map(Int.init)
+        let subsetOffsets = try w.int32s("feature_subset_offsets").map(Int.init)
+        guard offsets.count == treeWeights.count + 1, threshold.count == feature.count, left.count == feature.count, right.count == feature.count,
+              value.count == (try ArchiveChecks.product(feature.count, k, what: "tree ensemble values")) else {
             throw LearningError("tree ensemble offsets are inconsistent")
         }
+        let treeRanges = try ArchiveChecks.ranges(offsets, total: feature.count, what: "tree ensemble")
+        let subsetRanges = subsetOffsets.isEmpty ? [] : try ArchiveChecks.ranges(subsetOffsets, total: subsets.count, what: "feature subset")
+        guard subsetRanges.isEmpty || subsetRanges.count == treeRanges.count, subsets.allSatisfy({ $0 >= 0 }) else {
+            throw LearningError("tree ensemble feature subsets are inconsistent")
+        }
         var trees: [DecisionTree] = []
-        for t in 0..<treeWeights.count {
-            let r = offsets[t]..<offsets[t + 1]
+        for (t, r) in treeRanges.enumerated() {
+            // A bagged tree's features index its subset.
+            let width = try ArchiveChecks.tree(feature: feature[r], left: left[r], right: right[r], what: "tree \(t + 1)")
+            if !subsetRanges.isEmpty && width > subsetRanges[t].count {
+                throw LearningError("tree \(t + 1) reads feature \(width - 1) of a subset of \(subsetRanges[t].count)")
+            }
+            // Children indices are the tree's own (DecisionTree checks them again).
             trees.append(try DecisionTree(archived: ModelWeights(arrays: [
                 "feature": .int32(Array(feature[r])), "threshold": .float64(Array(threshold[r])),
                 "children_left": .int32(Array(left[r])), "children_right": .int32(Array(right[r])),
                 "value": .float64(Array(value[(r.lowerBound * k)..<(r.upperBound * k)]), shape: [r.count, k]),
             ], attributes: ["n_classes": .int(k)])))
         }
-        var featureSubsets: [[Int]] = []
-        for i in 0..<max(0, subsetOffsets.count - 1) { featureSubsets.append(Array(subsets[subsetOffsets[i]..<subsetOffsets[i + 1]])) }
+        let featureSubsets = subsetRanges.map { Array(subsets[$0]) }
         self.init(trees: trees, weights: treeWeights, featureSubsets: featureSubsets, combination: combination, classCount: k)
+    }
+
+    public var archivedInputWidth: Int {
+        if !featureSubsets.isEmpty { return (featureSubsets.joined().max() ?? -1) + 1 }
+        return trees.map(\.archivedInputWidth).max() ?? 0
     }
 }
