@@ -12,8 +12,8 @@ public enum AtomicFile {
 
     /// Writes `data` to `path` atomically; `sync` also flushes it to disk before the rename
     /// (for journals and artifacts that must survive a power loss).
-    public static func write(_ data: Data, to path: String, sync: Bool = false) throws {
-        let writer = try AtomicFileWriter(path: path)
+    public static func write(_ data: Data, to path: String, sync: Bool = false, mode: mode_t = 0o644) throws {
+        let writer = try AtomicFileWriter(path: path, mode: mode)
         do {
             try data.withUnsafeBytes { try writer.append(UnsafeRawBufferPointer($0)) }
             try writer.commit(sync: sync)

@@ -12,12 +12,15 @@ public final class AtomicFileWriter {
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
 
-    /// Creates (or truncates) `<path>.partial`.
-    public init(path: String) throws {
+    /// Creates `<path>.partial` with `mode` less the umask (0644; 0600 for a secret, which is then
+    /// never readable by others, not even for a moment).
+    public init(path: String, mode: mode_t = 0o644) throws {
         self.path = path
         // POSIX open, not FileManager.createFile: Foundation's createFile itself writes through a
         // temporary file with an unpredictable name, which a kill at the wrong moment leaves behind.
-        fd = open(path + AtomicFile.partialSuffix, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A leftover partial file keeps its old mode through O_TRUNC: remove it first.
+        unlink(path + AtomicFile.partialSuffix)
+        fd = open(path + AtomicFile.partialSuffix, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Self.failure(path + AtomicFile.partialSuffix, errno) }
         buffer.reserveCapacity(bufferLimit)
     }

@@ -64,6 +64,9 @@ struct CoordinatorCommand: ParsableCommand {
             try? AtomicFile.write(Data("\(server.publicKey)\n".utf8), to: pub)
             childArguments += ["--key", URL(fileURLWithPath: key).standardizedFileURL.path, "--coordinator-key", URL(fileURLWithPath: pub).standardizedFileURL.path]
         }
+        if let metrics, !CoordinatorSecurity.isLocalOnly(metrics) {
+            logger.warning("WARNING: --metrics \(metrics) is reachable beyond this machine and has no authentication: anyone who reaches it reads the counters (workers, tasks, refusals); bind a private address or tcp://127.0.0.1:PORT")
+        }
         if let dashboard, !CoordinatorSecurity.isLocalOnly(dashboard) {
             logger.warning("WARNING: --dashboard \(dashboard) is reachable beyond this machine and has no authentication: anyone who reaches it sees the jobs and workers (read-only); bind tcp://127.0.0.1:PORT and use an SSH tunnel")
         }

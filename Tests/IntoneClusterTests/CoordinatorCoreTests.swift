@@ -70,6 +70,18 @@ struct CoordinatorCoreTests {
         #expect(polite.pendingCount == 1 && polite.abandonedTotal == 0)
     }
 
+    /// A result from a connection that never said hello (guessing a task id) is dropped: the task
+    /// stays with its worker and the job gets the real result.
+    @Test func aResultFromAPeerThatNeverSaidHelloIsDropped() {
+        var core = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(speculate: false))
+        _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)
+        let forged = core.handle(.received(from: Array("X".utf8), WireMessage(Envelope(type: .result, task: "t0", attempt: 1, body: "{\"forged\":1}"))), now: 1)
+        #expect(!forged.contains { if case .completed = $0 { return true } else { return false } })
+        #expect(core.dropped == 1 && core.runningCount == 1)
+        let real = core.handle(.received(from: Self.a, Self.result("t0", attempt: 1)), now: 2)
+        #expect(real.contains(.completed(task: "t0", body: "{\"ok\":1}")))
+    }
+
     @Test func lateResultAfterReassignmentIsCountedOnceAndDropped() {
         var core = CoordinatorCore(tasks: Self.tasks(1), configuration: .init(heartbeatInterval: 1, liveness: 2, speculate: false))
         _ = core.handle(.received(from: Self.a, Self.hello("a", jobs: 1)), now: 0)

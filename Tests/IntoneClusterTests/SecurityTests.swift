@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IntoneTestSupport
 import IntoneCluster
+import IntoneFormats
 
 /// Key files and allow-lists.
 struct SecurityTests {
@@ -23,6 +24,20 @@ struct SecurityTests {
         #expect(throws: ClusterError("\(dir.file("bad")):1: not a public key (40 Z85 characters)")) { try AllowList.read(path: dir.file("bad")) }
     }
 
+    /// A secret key's file is 0600 from its first byte (it was created 0644 and chmod-ed after).
+    @Test func secretKeysAreNeverReadableByOthers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let writer = try AtomicFileWriter(path: dir.file("s.key"), mode: 0o600)
+        try writer.append("secret")
+        var st = stat()
+        #expect(stat(dir.file("s.key.partial"), &st) == 0 && st.st_mode & 0o077 == 0, "the partial file is readable by others")
+        writer.abandon()
+        try CurveKeyPair.generate().write(to: dir.path, name: "w")
+        #expect(stat(dir.file("w.key"), &st) == 0 && st.st_mode & 0o777 == 0o600)
+        #expect(stat(dir.file("w.pub"), &st) == 0 && st.st_mode & 0o044 != 0)   // the public half stays readable
+    }
+
     @Test func onlyLoopbackAndIPCAreLocal() {
         #expect(CoordinatorSecurity.isLocalOnly("tcp://127.0.0.1:5555"))
         #expect(CoordinatorSecurity.isLocalOnly("ipc:///tmp/x.sock"))
@@ -30,5 +45,12 @@ struct SecurityTests {
         #expect(!CoordinatorSecurity.isLocalOnly("tcp://*:5555"))
         #expect(!CoordinatorSecurity.isLocalOnly("tcp://0.0.0.0:5555"))
         #expect(!CoordinatorSecurity.isLocalOnly("tcp://10.0.0.1:5555"))
+        #expect(CoordinatorSecurity.isLocalOnly("tcp://127.0.0.1:*") && CoordinatorSecurity.isLocalOnly("tcp://[::1]:5555"))
+        // Endpoints that merely start like loopback (the prefix test passed them as local).
+        for endpoint in ["tcp://127.0.0.1:0;0.0.0.0:25999", "tcp://127.0.0.1;eth0:5555", "tcp://127.evil.example.com:5555",
+                         "tcp://127.0.0.1.nip.io:5555", "tcp://localhost.example.com:5555", "tcp://127.0.0.1:5555x", "tcp://127.0.0.256:1",
+                         "tcp://127.0.0.1:", "ipc:///tmp/a;tcp://0.0.0.0:1"] {
+            #expect(!CoordinatorSecurity.isLocalOnly(endpoint), "\(endpoint)")
+        }
     }
 }

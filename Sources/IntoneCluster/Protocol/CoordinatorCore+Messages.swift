@@ -20,8 +20,9 @@ extension CoordinatorCore {
         }
         // A result from a worker declared dead still counts (results are deterministic, and such a
         // worker was often only starved of CPU); anything else from a peer that has not said hello
-        // is dropped: a live worker re-introduces itself when its heartbeats go unanswered.
-        guard workers[peer] != nil || e.type == .result || e.type == .failure else {
+        // is dropped: a live worker re-introduces itself when its heartbeats go unanswered. A peer
+        // that never said hello as a worker is heard in nothing (a forged result reached a job).
+        guard workers[peer] != nil || (helloedWorkers.contains(peer) && (e.type == .result || e.type == .failure)) else {
             dropped += 1
             return
         }
@@ -99,6 +100,7 @@ extension CoordinatorCore {
             return
         }
         if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false) }
+        helloedWorkers.insert(peer)
         let jobs = max(1, min(e.jobs ?? 1, 1024))
         workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now,
                                host: e.host.map { String($0.prefix(255)) })

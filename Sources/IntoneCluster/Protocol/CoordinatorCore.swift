@@ -220,6 +220,8 @@ public struct CoordinatorCore: Sendable {
     /// Each job's command and owner key, from its newest hello that named them.
     var jobCommands: [String: String] = [:]
     var jobOwners: [String: String] = [:]
+    /// Routing ids that ever said hello as a worker (the only peers whose results count).
+    var helloedWorkers: Set<[UInt8]> = []
     /// Job rows the shell supplies (detached jobs, rows journaled before a restart), by name.
     public var externalJobs: [String: JobSummary] = [:]
     /// Locally submitted tasks pending or running.

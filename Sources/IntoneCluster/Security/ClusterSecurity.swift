@@ -8,11 +8,21 @@ public enum CoordinatorSecurity: Sendable {
     case curve(server: CurveKeyPair, allow: AllowList)
 
     /// Whether `endpoint` is reachable only from this machine (loopback TCP, IPC, inproc).
+    ///
+    /// Parsed, not prefix-matched: `tcp://HOST:PORT` with HOST an IPv4 loopback address in dotted
+    /// decimal (`127.a.b.c`), `localhost` or `[::1]`, and PORT digits or `*`. Anything else (ZeroMQ's
+    /// `tcp://source;destination` form, interface names, a second endpoint) is not local.
     public static func isLocalOnly(_ endpoint: String) -> Bool {
-        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return !endpoint.contains(";") }
         guard endpoint.hasPrefix("tcp://") else { return false }
-        let host = endpoint.dropFirst(6).split(separator: ":").dropLast().joined(separator: ":")
-        return host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1"
+        let rest = endpoint.dropFirst(6)
+        guard let colon = rest.lastIndex(of: ":") else { return false }
+        let host = rest[..<colon], port = rest[rest.index(after: colon)...]
+        guard port == "*" || (!port.isEmpty && port.count <= 5 && port.allSatisfy(\.isASCII) && port.allSatisfy(\.isNumber)) else { return false }
+        if host == "localhost" || host == "[::1]" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { o in !o.isEmpty && o.count <= 3 && o.allSatisfy { $0.isASCII && $0.isNumber } && Int(o)! <= 255 }
     }
 }
 

@@ -25,8 +25,8 @@ public struct CurveKeyPair: Equatable, Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let secretPath = dir + "/" + name + ".key"
         let text = "# Intone CURVE key pair: keep this file secret\npublic \(publicKey)\nsecret \(secretKey)\n"
-        try AtomicFile.write(Data(text.utf8), to: secretPath)
-        chmod(secretPath, 0o600)
+        // Created 0600: a secret key is never readable by others, not even before a chmod.
+        try AtomicFile.write(Data(text.utf8), to: secretPath, mode: 0o600)
         try AtomicFile.write(Data("\(publicKey)\n".utf8), to: dir + "/" + name + ".pub")
     }
 
