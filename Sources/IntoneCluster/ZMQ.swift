@@ -83,6 +83,12 @@ public final class ZMQSocket {
         if zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) != 0 { throw ZMQError.last("setsockopt \(option)") }
     }
 
+    /// Sets a 64-bit integer socket option (`ZMQ_MAXMSGSIZE`).
+    public func setOption(_ option: Int32, int64 value: Int64) throws(ZMQError) {
+        var v = value
+        if zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) != 0 { throw ZMQError.last("setsockopt \(option)") }
+    }
+
     /// Sets a string socket option, NUL-terminated (Z85 CURVE keys take 40 characters + NUL).
     public func setOption(_ option: Int32, string: String) throws(ZMQError) {
         var bytes = Array(string.utf8)

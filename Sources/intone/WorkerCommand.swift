@@ -30,8 +30,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Name shown by the coordinator (default: host name and process id).")
     var name: String?
 
-    @Option(name: .customLong("ring-bind"), help: "Endpoint for ring allreduce with other workers (data-parallel training); tcp://*:* picks a free port.")
-    var ringBind: String = "tcp://*:*"
+    @Option(name: .customLong("ring-bind"), help: "Endpoint for ring allreduce with other workers (data-parallel training); tcp://*:* picks a free port. Default tcp://*:* with keys (CurveZMQ), tcp://127.0.0.1:* without.")
+    var ringBind: String?
 
     @Option(help: "Host or address other workers reach this one at (default: this machine's address on the route to the coordinator).")
     var advertise: String?
@@ -64,9 +64,14 @@ struct WorkerCommand: ParsableCommand {
         let mode = try security.worker(connect: connect) { logger.warning("\($0)") }
         var keys: CurveKeyPair?
         if case .curve(let client, _) = mode { keys = client }
+        // Without keys ring traffic is plaintext: on loopback only, unless asked for otherwise.
+        let ringEndpoint = ringBind ?? (keys == nil && !security.insecure ? "tcp://127.0.0.1:*" : "tcp://*:*")
+        if keys == nil, !CoordinatorSecurity.isLocalOnly(ringEndpoint) {
+            logger.warning("WARNING: the ring endpoint \(ringEndpoint) has no keys: gradients travel unencrypted and any host that reaches it can send to it")
+        }
         let ring: RingLink?
         do {
-            ring = try RingLink(bind: ringBind, advertiseHost: advertise, coordinator: connect, keys: keys)
+            ring = try RingLink(bind: ringEndpoint, advertiseHost: advertise, coordinator: connect, keys: keys)
         } catch {
             logger.warning("no ring allreduce on this worker (\(error.description)); data-parallel training will exchange through the coordinator")
             ring = nil

@@ -31,7 +31,10 @@ public final class RingLink: @unchecked Sendable {
         self.keys = keys
         do {
             inbox = try ZMQSocket(context: context, kind: .pull)
-            try inbox.setOption(ZMQ_RCVHWM, 0)
+            // Bounded: a peer pushing more waits (PUSH blocks, it does not drop), and nobody can
+            // queue gigabytes here (an unlisted key pushed 150 MiB into an unbounded inbox).
+            try inbox.setOption(ZMQ_RCVHWM, Self.inboxMessages)
+            try inbox.setOption(ZMQ_MAXMSGSIZE, int64: Self.maximumMessageBytes)
             if let keys {
                 try inbox.setOption(ZMQ_CURVE_SERVER, 1)
                 try inbox.setOption(ZMQ_CURVE_SECRETKEY, string: keys.secretKey)
@@ -55,6 +58,11 @@ public final class RingLink: @unchecked Sendable {
         }
         advertised = "tcp://\(host):\(port)" + (keys.map { " curve:\($0.publicKey)" } ?? "")
     }
+
+    /// Messages the inbox queues, and the largest one it accepts (a ring chunk of a model's
+    /// gradients: 256 MiB is 64 M float32 parameters in one chunk).
+    static let inboxMessages: Int32 = 64
+    static let maximumMessageBytes: Int64 = 256 << 20
 
     /// Runs `body` with the link to itself, for a ring of `members` (outgoing sockets to peers that
     /// are not in it are closed first: a restarted peer has a new address).

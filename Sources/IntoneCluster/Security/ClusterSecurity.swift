@@ -45,6 +45,7 @@ extension WorkerSecurity {
         // A job receives a result per task, faster than it may read them: let its queue hold them
         // (ZeroMQ's default of 1,000 messages makes the coordinator's ROUTER drop the rest).
         try socket.setOption(ZMQ_RCVHWM, CoordinatorShell.queueLimit)
+        try socket.setOption(ZMQ_MAXMSGSIZE, int64: CoordinatorShell.maximumFrameBytes)
         if case .curve(let client, let serverKey) = self {
             try socket.setOption(ZMQ_CURVE_SERVERKEY, string: serverKey)
             try socket.setOption(ZMQ_CURVE_PUBLICKEY, string: client.publicKey)

@@ -89,6 +89,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 
     /// Messages queued per peer connection before ZeroMQ drops (ROUTER) or blocks (DEALER).
     public static let queueLimit: Int32 = 1_000_000
+    /// The largest frame a coordinator, worker or client accepts: 2 GiB - 1 (a shipped blob, an
+    /// uploaded file of a detached job).
+    public static let maximumFrameBytes: Int64 = (1 << 31) - 1
 
     /// Workers currently connected.
     public var workerCount: Int { lock.withLock { core.workerCount } }
@@ -230,6 +233,8 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             // intone-bench coordinator-load: 200 workers, one job of 20,000 tasks).
             try socket.setOption(ZMQ_SNDHWM, Self.queueLimit)
             try socket.setOption(ZMQ_RCVHWM, Self.queueLimit)
+            // No single frame past 2 GiB (a peer sending one is disconnected by ZeroMQ).
+            try socket.setOption(ZMQ_MAXMSGSIZE, int64: Self.maximumFrameBytes)
             // ZeroMQ binds addresses, not host names.
             try socket.bind(bind.replacingOccurrences(of: "tcp://localhost:", with: "tcp://127.0.0.1:"))
         } catch {
