@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "IntoneRandom"),
-        .target(name: "IntoneFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "IntoneFormats", dependencies: ["CMalloc", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "IntoneAudio", dependencies: ["CSndfile", "CSoxr"]),
         .target(name: "IntoneFeatures", dependencies: ["CFFTW", "CMalloc"]),
         .target(name: "IntoneEngine", dependencies: ["IntoneFormats"]),

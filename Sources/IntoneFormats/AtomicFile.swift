@@ -23,6 +23,15 @@ public enum AtomicFile {
         }
     }
 
+    /// Flushes the directory entry of `path` to disk (after a rename, so the new name survives a
+    /// power cut). Errors are ignored: some file systems cannot sync a directory.
+    public static func syncDirectory(containing path: String) {
+        let fd = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
     /// Deletes every `*.partial` file under `folder` (left by a run that was killed). Returns how many.
     @discardableResult
     public static func removePartials(under folder: String) -> Int {

@@ -56,6 +56,8 @@ public final class AtomicFileWriter {
             unlink(path + AtomicFile.partialSuffix)
             throw Self.failure(path, code)
         }
+        // Synced files are acknowledged results: their new name must survive a power cut too.
+        if sync { AtomicFile.syncDirectory(containing: path) }
     }
 
     /// Stops writing and deletes the partial file.

@@ -54,8 +54,8 @@ extension ModelArchive {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try (encoder.encode(description) + Data("\n".utf8)).write(to: URL(fileURLWithPath: staging + "/model.json"))
-        try? fm.removeItem(atPath: path)
-        try fm.moveItem(atPath: staging, toPath: path)
+        // Never a moment without a whole model folder at `path` (it was removed, then the new one moved in).
+        try AtomicFolder.replace(path, with: staging)
     }
 
     /// Reads a deep model folder's description, network and weights.

@@ -75,8 +75,8 @@ public enum ModelArchive {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try (encoder.encode(description) + Data("\n".utf8)).write(to: URL(fileURLWithPath: staging + "/model.json"))
         // Swap the finished folder into place.
-        try? fm.removeItem(atPath: path)
-        try fm.moveItem(atPath: staging, toPath: path)
+        // Never a moment without a whole model folder at `path` (it was removed, then the new one moved in).
+        try AtomicFolder.replace(path, with: staging)
     }
 
     /// Loads the model folder at `path`.

@@ -130,7 +130,7 @@ struct DeepSweepPhase {
                     }
                     do {
                         let r = try trainer.train(c, fold: u.fold, rung: u.rung, epochs: epochs, group: reserved)
-                        journal.record(t, r)
+                        try journal.record(t, r)
                         state.ran(seconds: r.fitSeconds * Double(reserved?.count ?? 1))
                     } catch let error as SweepError {
                         state.fail(error)

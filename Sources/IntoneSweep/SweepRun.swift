@@ -171,18 +171,25 @@ public struct SweepRun: Sendable {
         let outcomes = ResultSlots<Result<TrialResult, TaskError>>(count: missing.count)
         let counter = Counter()
         let total = trials.count + extraTotal, lookup = position, pending = missing
+        let journalFailure = ResultSlots<SweepError>(count: 1)
         do {
             try placement.run(TrialKind.self, tasks, blobs: [hash: blob]) { id, outcome in
                 guard let i = lookup[id] else { return }
                 outcomes.set(i, outcome)
                 if case .success(let r) = outcome {
-                    journal.record(pending[i], r)
+                    do throws(SweepError) { try journal.record(pending[i], r) } catch {
+                        journalFailure.set(0, error)
+                        placement.withdrawTasks()
+                        return
+                    }
                     progress?(reused + counter.increment(), total, reused)
                 }
             }
         } catch {
             throw SweepError(error.description)
         }
+        // A result that could not be journaled stops the sweep: what is journaled is kept.
+        if let failure = journalFailure.get(0) { throw failure }
         for (i, t) in missing.enumerated() {
             switch outcomes.get(i) ?? .failure(TaskError("no result")) {
             case .success(let r): results[t] = r
@@ -202,6 +209,9 @@ public struct SweepRun: Sendable {
         var store: String
         /// Absent for `none` (run directories from before it existed).
         var normalization: String?
+        /// Absent for the default (uar): a trial's score is this metric, so a sweep with another
+        /// scoring cannot reuse its trials (it used to, and ranked by the old metric).
+        var scoring: String?
     }
 
     func prepareRunDirectory(storeHash: String) throws(SweepError) {
@@ -209,7 +219,8 @@ public struct SweepRun: Sendable {
             throw SweepError("cannot create \(runDirectory) (\(error.localizedDescription))")
         }
         let settings = Settings(seed: spec.seed, cv: spec.folds, features: spec.features.rawValue, store: storeHash,
-                                normalization: spec.normalization == .none ? nil : spec.normalization.rawValue)
+                                normalization: spec.normalization == .none ? nil : spec.normalization.rawValue,
+                                scoring: spec.scoring == Scoring.uar ? nil : spec.scoring.rawValue)
         let path = runDirectory + "/sweep.json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -222,6 +233,9 @@ public struct SweepRun: Sendable {
                 if existing.store != settings.store { diff.append("the feature store changed") }
                 if existing.normalization != settings.normalization {
                     diff.append("normalization \(settings.normalization ?? "none") ≠ \(existing.normalization ?? "none")")
+                }
+                if existing.scoring != settings.scoring {
+                    diff.append("scoring \(settings.scoring ?? Scoring.uar.rawValue) ≠ \(existing.scoring ?? Scoring.uar.rawValue)")
                 }
                 throw SweepError("\(runDirectory) holds a sweep with other settings (\(diff.joined(separator: ", "))); use another --out")
             }

@@ -31,13 +31,27 @@ public final class TrialJournal: @unchecked Sendable {
                 throw SweepError("cannot create \(path)")
             }
         }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        // Keep only complete lines: a crash may have torn the last one.
-        let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
-        if complete.count != text.count {
-            try? Data(complete.utf8).write(to: URL(fileURLWithPath: path))
+        guard let data = fm.contents(atPath: path) else { throw SweepError("cannot read \(path)") }
+        // A journal that is not text is not silently restarted: every trial in it would run again
+        // and be appended to a file no one can read.
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SweepError("\(path) is not UTF-8 text: it is not a trial journal this sweep can resume; move it away to start the sweep over")
         }
-        if let rows = try? CSV.parse(complete) {
+        // Keep only complete lines: a crash may have torn the last one (rewritten atomically, synced).
+        let complete = text.hasSuffix("\n") ? text : String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
+        if complete.utf8.count != text.utf8.count {
+            do { try AtomicFile.write(Data(complete.utf8), to: path, sync: true) } catch {
+                throw SweepError("cannot repair the torn last line of \(path): \(error.localizedDescription)")
+            }
+        }
+        let rows: [[String]]
+        do { rows = try CSV.parse(complete) } catch {
+            throw SweepError("\(path) cannot be read as CSV (\(error)); move it away to start the sweep over")
+        }
+        if let first = rows.first, first != Self.header, Array(first.prefix(Self.classicColumns)) != Array(Self.header.prefix(Self.classicColumns)) {
+            throw SweepError("\(path) does not start with the trial journal's header; move it away to start the sweep over")
+        }
+        do {
             for row in rows.dropFirst() where row.count == Self.header.count || row.count == Self.classicColumns {
                 guard let score = Double(row[5]), let acc = Double(row[6]), let uar = Double(row[7]), let f1 = Double(row[8]),
                       let trainAcc = Double(row[9]), let secs = Double(row[10]) else { continue }
@@ -53,7 +67,7 @@ public final class TrialJournal: @unchecked Sendable {
         }
         guard let h = FileHandle(forWritingAtPath: path) else { throw SweepError("cannot open \(path) for appending") }
         handle = h
-        handle.seekToEndOfFile()
+        do { try handle.seekToEnd() } catch { throw SweepError("cannot open \(path) for appending: \(error.localizedDescription)") }
     }
 
     deinit { try? handle.close() }
@@ -67,17 +81,23 @@ public final class TrialJournal: @unchecked Sendable {
     /// Number of journaled trials.
     public var count: Int { lock.lock(); defer { lock.unlock() }; return results.count }
 
-    /// Appends a finished trial and flushes it to disk before returning.
-    public func record(_ trial: Trial, _ r: TrialResult) {
+    /// Appends a finished trial and flushes it to disk (fsync) before returning.
+    /// - Throws: `SweepError` when the line cannot be written or synced (a full disk): the trial
+    ///   is then not counted as journaled.
+    public func record(_ trial: Trial, _ r: TrialResult) throws(SweepError) {
         var fields: [String] = [trial.key, trial.estimator, trial.parametersJSON, String(trial.fold), trial.resource.map(String.init) ?? ""]
         fields += ["\(r.score)", "\(r.accuracy)", "\(r.uar)", "\(r.macroF1)", "\(r.trainAccuracy)", String(format: "%.6f", r.fitSeconds)]
         let stopped: String = r.stoppedEarly.map { $0 ? "true" : "false" } ?? ""
         fields += [r.epochs.map(String.init) ?? "", stopped, r.workers.map(String.init) ?? "", r.rung.map(String.init) ?? ""]
         lock.lock(); defer { lock.unlock() }
         guard results[trial.key] == nil else { return }
+        do {
+            try handle.write(contentsOf: Data(CSV.row(fields).utf8))
+            try handle.synchronize()
+        } catch {
+            throw SweepError("cannot journal a trial in \(path): \(error.localizedDescription)")
+        }
         results[trial.key] = r
-        handle.write(Data(CSV.row(fields).utf8))
-        try? handle.synchronize()
     }
 }
 

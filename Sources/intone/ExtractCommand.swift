@@ -127,6 +127,8 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         if placement.detach { return try submitDetached() }
+        let runLock = try claimRunDirectory(out)
+        defer { withExtendedLifetime(runLock) {} }
         let logger = logging.makeLogger("intone.extract")
         let (catalogue, _) = CatalogueScanner.scan(data, foldCalm: !noCalmFold)
         logger.debug("catalogue: \(catalogue.recordings.count) recordings, \(catalogue.skipped.count) skipped")

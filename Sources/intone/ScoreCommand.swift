@@ -120,6 +120,8 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         if placement.detach { return try submitDetached() }
+        let runLock = try claimRunDirectory(out)
+        defer { withExtendedLifetime(runLock) {} }
         let logger = logging.makeLogger("intone.score")
         // Parallelism comes from scoring chunks side by side; the model's products are small.
         BLAS.setThreads(1)

@@ -70,6 +70,8 @@ struct SweepCommand: ParsableCommand {
             try job.submit(placement, logging: logging, out: out)
             return
         }
+        let runLock = try claimRunDirectory(out)
+        defer { withExtendedLifetime(runLock) {} }
         // Parallelism comes from running trials side by side; one BLAS thread per trial keeps results
         // independent of --jobs.
         BLAS.setThreads(1)

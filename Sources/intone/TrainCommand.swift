@@ -79,6 +79,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let runLock = try claimRunDirectory(out)
+        defer { withExtendedLifetime(runLock) {} }
         var parsed: ModelConfig
         var text: String
         do {

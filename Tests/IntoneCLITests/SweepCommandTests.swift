@@ -92,4 +92,29 @@ struct SweepCommandTests {
         #expect(result.stderr.contains("bad.yaml:4: random_forest.max_detph: unknown parameter for random_forest"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("run")))
     }
+
+    /// A sweep's score is its scoring metric: the same run directory with another scoring is
+    /// refused (it reused the trials and ranked by the old metric), and a second sweep writing a
+    /// run directory while the first still does is refused too.
+    @Test func aRunDirectoryIsNotSharedByOtherScoringOrAConcurrentSweep() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let store = try Self.makeStore(dir)
+        let uar = "seed: 0\ncv: 3\nestimators:\n  sgd:\n    alpha: [0.001]\n"
+        try uar.write(toFile: dir.file("uar.yaml"), atomically: true, encoding: .utf8)
+        try (uar + "scoring: accuracy\n").write(toFile: dir.file("accuracy.yaml"), atomically: true, encoding: .utf8)
+        try IntoneProcess.succeed(["sweep", "--spec", dir.file("uar.yaml"), "--store", store, "--out", dir.file("run"), "--quiet"])
+        let other = try IntoneProcess.run(["sweep", "--spec", dir.file("accuracy.yaml"), "--store", store, "--out", dir.file("run"), "--quiet"])
+        #expect(other.status != 0 && other.stderr.contains("other settings (scoring accuracy ≠ uar)"), "\(other.stderr)")
+
+        // Hold the run directory as a running sweep would, from another process.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--exclusive", dir.file("run/.intone.lock"), "sleep", "30"]
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate(); holder.waitUntilExit() } }
+        Thread.sleep(forTimeInterval: 0.5)
+        let second = try IntoneProcess.run(["sweep", "--spec", dir.file("uar.yaml"), "--store", store, "--out", dir.file("run"), "--quiet"])
+        #expect(second.status != 0 && second.stderr.contains("another intone process is using this folder"), "\(second.stderr)")
+    }
 }
