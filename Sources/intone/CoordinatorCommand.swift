@@ -59,7 +59,9 @@ struct CoordinatorCommand: ParsableCommand {
         // Detached jobs run as clients of this coordinator: with keys, they use its own key pair.
         var childArguments: [String] = []
         if case .curve(let server, let allow) = mode, let key = security.key {
-            mode = .curve(server: server, allow: AllowList(keys: allow.keys.union([server.publicKey])))
+            var roles = allow.roles
+            roles[server.publicKey] = nil   // all roles: it runs detached jobs for any owner
+            mode = .curve(server: server, allow: AllowList(keys: allow.keys.union([server.publicKey]), roles: roles))
             let pub = runDirectory + "/coordinator.pub"
             try? AtomicFile.write(Data("\(server.publicKey)\n".utf8), to: pub)
             childArguments += ["--key", URL(fileURLWithPath: key).standardizedFileURL.path, "--coordinator-key", URL(fileURLWithPath: pub).standardizedFileURL.path]

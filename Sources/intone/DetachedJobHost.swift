@@ -132,7 +132,7 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
 
     // MARK: - Requests
 
-    func handle(_ request: WireMessage, from client: String, owner: String?, reply: @escaping @Sendable (WireMessage) -> Void) {
+    func handle(_ request: WireMessage, from client: String, owner: String?, isAdmin: Bool, reply: @escaping @Sendable (WireMessage) -> Void) {
         func fail(_ reason: String) { reply(WireMessage(Envelope(type: .jobs, reason: reason))) }
         switch request.envelope.type {
         case .launch:
@@ -146,7 +146,7 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
             }
         case .fetch:
             do {
-                let (fetched, blobs) = try fetch(request.envelope.body ?? "")
+                let (fetched, blobs) = try fetch(request.envelope.body ?? "", by: owner, isAdmin: isAdmin)
                 reply(WireMessage(Envelope(type: .files, body: String(decoding: CanonicalJSON.encode(fetched), as: UTF8.self)), blobs: blobs))
             } catch let e as ClusterError {
                 fail(e.reason)
@@ -237,9 +237,12 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
         return name
     }
 
-    private func fetch(_ name: String) throws -> (FetchedJob, [[UInt8]]) {
+    private func fetch(_ name: String, by requester: String?, isAdmin: Bool) throws -> (FetchedJob, [[UInt8]]) {
         guard let job = lock.withLock({ jobs[name] }) else {
             throw ClusterError("no detached job named \(name) on this coordinator (`intone jobs list` shows the jobs)")
+        }
+        guard isAdmin || (job.owner != nil && job.owner == requester) else {
+            throw ClusterError("job \(name) is not this key's: only its owner or a key with the admin role may fetch it")
         }
         guard job.state.isFinal else {
             throw ClusterError("job \(name) is \(job.state.rawValue); fetch it once `intone jobs show \(name)` says finished, failed or cancelled")

@@ -201,6 +201,21 @@ struct CoordinatorClientTests {
         #expect(gang >= 2)   // rings kept coming meanwhile
     }
 
+    /// A worker asking for the same blob again and again gets a few copies per interval (a cache
+    /// may let a blob go and ask again), not one per request.
+    @Test func repeatedNeedsOfABlobAreAnsweredOnce() {
+        var core = CoordinatorCore(configuration: .init(speculate: false, blobResendSeconds: 10, blobSendsPerWindow: 3))
+        _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        let blob = [UInt8](repeating: 7, count: 1000)
+        _ = core.handle(.received(from: Self.c, Self.submit(["t"], blob: blob)), now: 0)
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        let need = WireMessage(Envelope(type: .need, hash: SHA256.hex(of: blob)))
+        var sent = 0
+        for i in 0..<200 { sent += Self.sent(core.handle(.received(from: Self.w, need), now: 1 + Double(i) * 0.01), to: Self.w, .blob).count }
+        #expect(sent == 3)
+        #expect(Self.sent(core.handle(.received(from: Self.w, need), now: 12), to: Self.w, .blob).count == 1)   // after the interval
+    }
+
     /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.
     @Test func aClientCannotComputeOnABlobAnotherJobSent() {
         var core = CoordinatorCore()

@@ -20,6 +20,14 @@ struct SecurityTests {
         try "# workers allowed to join\n\(pair.publicKey)   # host a\n\n\(other.publicKey)\n".write(toFile: dir.file("allow"), atomically: true, encoding: .utf8)
         let allow = try AllowList.read(path: dir.file("allow"))
         #expect(allow.keys == [pair.publicKey, other.publicKey])
+        try "\(pair.publicKey) worker # host a\n\(other.publicKey) job,admin\n".write(toFile: dir.file("roles"), atomically: true, encoding: .utf8)
+        let withRoles = try AllowList.read(path: dir.file("roles"))
+        #expect(withRoles.roles(of: pair.publicKey) == [.worker] && withRoles.roles(of: other.publicKey) == [.job, .admin])
+        #expect(allow.roles(of: pair.publicKey) == Set(PeerRole.allCases))   // listed without roles: all of them
+        try "\(pair.publicKey) wrker\n".write(toFile: dir.file("typo"), atomically: true, encoding: .utf8)
+        #expect(throws: ClusterError("\(dir.file("typo")):1: unknown role wrker (roles: worker, job, admin; start a comment with #)")) {
+            try AllowList.read(path: dir.file("typo"))
+        }
         try "not-a-key\n".write(toFile: dir.file("bad"), atomically: true, encoding: .utf8)
         #expect(throws: ClusterError("\(dir.file("bad")):1: not a public key (40 Z85 characters)")) { try AllowList.read(path: dir.file("bad")) }
     }

@@ -43,6 +43,43 @@ struct ShellTests {
         #expect(row?.pending == 1)
     }
 
+    /// Roles in the allow-list: a job's key cannot join as a worker (and receive other tenants'
+    /// task bodies), a worker's key cannot submit, and a job key cannot cancel another key's job;
+    /// an admin key can.
+    @Test func rolesDecideWhoMayWorkSubmitAndCancel() throws {
+        let server = try CurveKeyPair.generate(), worker = try CurveKeyPair.generate()
+        let alice = try CurveKeyPair.generate(), bob = try CurveKeyPair.generate(), admin = try CurveKeyPair.generate()
+        let allow = AllowList(keys: [worker.publicKey, alice.publicKey, bob.publicKey, admin.publicKey],
+                              roles: [worker.publicKey: [.worker], alice.publicKey: [.job], bob.publicKey: [.job], admin.publicKey: [.admin]])
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*", security: .curve(server: server, allow: allow))
+        defer { shell.stop() }
+        func as_(_ keys: CurveKeyPair) -> WorkerSecurity { .curve(client: keys, serverPublicKey: server.publicKey) }
+
+        // Alice's key as a worker is refused.
+        let impostor = WorkerShell(connect: shell.endpoint, name: "impostor", jobs: 1, security: as_(alice), handler: Self.doubling())
+        #expect { _ = try impostor.run() } throws: { "\($0)".contains("may not connect as a worker (its roles in the allow-list: job)") }
+        // The worker's key as a job is refused.
+        #expect { _ = try ClusterClient(connect: shell.endpoint, security: as_(worker), name: "w-as-job").jobTable(timeout: 5) } throws: {
+            "\($0)".contains("may not connect as a job (its roles in the allow-list: worker)")
+        }
+        // Alice submits (no worker yet, so her task waits); Bob may not cancel it, the admin may.
+        let client = ClusterClient(connect: shell.endpoint, security: as_(alice), name: "alice-job")
+        let ended = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? client.run(tasks: [CoordinatorCore.Task(id: "t", body: "{}")], blobs: [:], waitForWorkers: 30, completed: { _, _, _ in }, abandoned: { _, _ in })
+            ended.signal()
+        }
+        defer { client.withdrawLocalTasks(); _ = ended.wait(timeout: .now() + 10) }
+        let deadline = Date().addingTimeInterval(10)
+        while shell.jobTable().jobs.first(where: { $0.name == "alice-job" }) == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(shell.jobTable().jobs.first { $0.name == "alice-job" }?.owner == alice.publicKey)
+        #expect { _ = try ClusterClient(connect: shell.endpoint, security: as_(bob), name: "bob").cancel(job: "alice-job", timeout: 5) } throws: {
+            "\($0)".contains("job alice-job is not this key's: only its owner or a key with the admin role may cancel it")
+        }
+        let table = try ClusterClient(connect: shell.endpoint, security: as_(admin), name: "admin").cancel(job: "alice-job", timeout: 5)
+        #expect(table.jobs.first { $0.name == "alice-job" }?.state == "cancelled")
+    }
+
     @Test func garbageOnTheCoordinatorPortIsDroppedAndWorkGoesOn() throws {
         let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*")
         defer { shell.stop() }

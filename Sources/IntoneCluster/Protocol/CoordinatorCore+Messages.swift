@@ -68,6 +68,20 @@ extension CoordinatorCore {
             }
         case .need:
             guard let hash = e.hash, let bytes = blobs[hash] else { dropped += 1; return }
+            // At most `blobSendsPerWindow` copies of a blob per worker per `blobResendSeconds`: a
+            // worker caches what it gets (and may ask again after its cache let a blob go), but a
+            // peer asking again and again (200 needs of a 2 MiB blob took the coordinator from 40
+            // to 440 MiB) is not sent a copy per request.
+            if var w = workers[peer] {
+                var (since, count) = w.blobsSent[hash] ?? (now, 0)
+                if now - since >= configuration.blobResendSeconds { (since, count) = (now, 0) }
+                guard count < configuration.blobSendsPerWindow else {
+                    dropped += 1
+                    return
+                }
+                w.blobsSent[hash] = (since, count + 1)
+                workers[peer] = w
+            }
             out.append(.send(to: peer, WireMessage(Envelope(type: .blob, hash: hash), blobs: [bytes])))
         case .bye:
             if let w = workers[peer] { requeue(worker: peer, w, into: &out, announce: true, costsAttempts: false) }
@@ -78,8 +92,19 @@ extension CoordinatorCore {
 
     mutating func hello(_ e: Envelope, from peer: [UInt8], now: Double, into out: inout [Directive]) {
         let name = e.worker ?? "peer"
+        let key = peerKeys.removeValue(forKey: peer)
+        // Roles: a key for jobs cannot join as a worker (and receive other tenants' task bodies),
+        // and a worker's key cannot submit.
+        if let key, let roles = keyRoles[key] {
+            let allowed = e.role == .client ? !roles.isDisjoint(with: [.job, .admin]) : roles.contains(.worker)
+            if !allowed {
+                let reason = "this key may not connect as a \(e.role == .client ? "job" : "worker") (its roles in the allow-list: \(roles.map(\.rawValue).sorted().joined(separator: ", ")))"
+                out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
+                out.append(.refused(peer: name, reason: reason))
+                return
+            }
+        }
         if e.role == .client {
-            let key = peerKeys.removeValue(forKey: peer)
             if let reason = cancelledJobs[name] {
                 out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
                 return
@@ -137,13 +162,33 @@ extension CoordinatorCore {
                 out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: "no job named \(e.body ?? "")", body: jobTableBody()))))
                 return
             }
+            // A detached job's process connects with the coordinator's key: its owner is its submitter.
+            let owner = externalJobs[name]?.detached == true ? externalJobs[name]?.owner : (jobOwners[name] ?? externalJobs[name]?.owner)
+            if !mayControl(jobOwnedBy: owner, from: by) {
+                out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: "job \(name) is not this key's: only its owner or a key with the admin role may cancel it"))))
+                return
+            }
             cancel(job: name, by: by, into: &out)
             out.append(.send(to: peer, WireMessage(Envelope(type: .jobs, body: jobTableBody()))))
         case .launch, .fetch:
             let name = clients[peer]?.name ?? "a client"
-            out.append(.hostRequest(from: peer, client: name, owner: jobOwners[name], message))
+            out.append(.hostRequest(from: peer, client: name, owner: jobOwners[name], admin: isAdmin(client: name), message))
         default:
             dropped += 1
         }
+    }
+}
+
+extension CoordinatorCore {
+    /// Whether the client `name` may act on every job: no keys, a key listed without roles, or one
+    /// with the admin role.
+    func isAdmin(client name: String) -> Bool {
+        guard let key = jobOwners[name], let roles = keyRoles[key] else { return true }
+        return roles.contains(.admin)
+    }
+
+    /// Whether the client `name` may cancel (or fetch) a job owned by the key `owner`.
+    func mayControl(jobOwnedBy owner: String?, from name: String) -> Bool {
+        isAdmin(client: name) || (owner != nil && owner == jobOwners[name])
     }
 }

@@ -36,6 +36,9 @@ public struct CoordinatorCore: Sendable {
         public var maxAttempts: Int = 3
         /// Duplicate slow tasks (of pure kinds) on idle workers near the end.
         public var speculate: Bool = true
+        /// A worker gets at most `blobSendsPerWindow` copies of one blob per this many seconds.
+        public var blobResendSeconds: Double = 10
+        public var blobSendsPerWindow: Int = 3
         /// While tasks are short (their mean run time under `shortTaskSeconds`), each worker gets this
         /// many extra tasks per job slot queued ahead, so the round trip to the coordinator does not
         /// idle it. Long tasks get none: a queued long task would wait while another worker idles.
@@ -44,7 +47,9 @@ public struct CoordinatorCore: Sendable {
         public var shortTaskSeconds: Double = 0.002
 
         public init(heartbeatInterval: Double = 0.5, liveness: Double = 10, maxAttempts: Int = 3, speculate: Bool = true,
-                    prefetch: Int = 32, shortTaskSeconds: Double = 0.002) {
+                    prefetch: Int = 32, shortTaskSeconds: Double = 0.002, blobResendSeconds: Double = 10, blobSendsPerWindow: Int = 3) {
+            self.blobResendSeconds = blobResendSeconds
+            self.blobSendsPerWindow = blobSendsPerWindow
             self.heartbeatInterval = heartbeatInterval
             self.liveness = liveness
             self.maxAttempts = maxAttempts
@@ -125,7 +130,7 @@ public struct CoordinatorCore: Sendable {
         case jobCancelled(name: String, by: String, withdrawn: Int)
         /// A request for the shell's job host (`launch`, `fetch`) from the client `client`
         /// (authenticated with the public key `owner`, if keys are on); the host answers `peer`.
-        case hostRequest(from: [UInt8], client: String, owner: String?, WireMessage)
+        case hostRequest(from: [UInt8], client: String, owner: String?, admin: Bool, WireMessage)
     }
 
     enum TaskState: Int, CaseIterable, Sendable {
@@ -163,6 +168,8 @@ public struct CoordinatorCore: Sendable {
         var failed = 0
         /// The host name its hello gave (informational).
         var host: String?
+        /// Answers to its `need`s per blob: when the current window began and copies sent in it.
+        var blobsSent: [String: (since: Double, count: Int)] = [:]
     }
 
     struct Client: Sendable {
@@ -220,6 +227,8 @@ public struct CoordinatorCore: Sendable {
     /// Each job's command and owner key, from its newest hello that named them.
     var jobCommands: [String: String] = [:]
     var jobOwners: [String: String] = [:]
+    /// Roles of the keys the allow-list gives roles to (a key not in it has every role).
+    public var keyRoles: [String: Set<PeerRole>] = [:]
     /// Routing ids that ever said hello as a worker (the only peers whose results count).
     var helloedWorkers: Set<[UInt8]> = []
     /// Job rows the shell supplies (detached jobs, rows journaled before a restart), by name.

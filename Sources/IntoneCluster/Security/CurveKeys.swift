@@ -66,24 +66,54 @@ public struct CurveKeyPair: Equatable, Sendable {
 
 /// The public keys allowed to connect as workers: one Z85 key per line (anything after the key and a
 /// space is ignored); lines starting with `#` that are not keys are comments.
+/// What an admitted key may do: join as a worker (and receive task bodies and blobs), submit and
+/// control its own jobs, or control every job.
+public enum PeerRole: String, CaseIterable, Codable, Sendable {
+    case worker, job, admin
+}
+
 public struct AllowList: Equatable, Sendable {
     public let keys: Set<String>
+    /// Keys given roles in the file (`KEY worker`, `KEY job,admin`); a key listed without roles has
+    /// them all (allow-lists from before roles).
+    public let roles: [String: Set<PeerRole>]
 
-    public init(keys: Set<String>) { self.keys = keys }
+    public init(keys: Set<String>, roles: [String: Set<PeerRole>] = [:]) {
+        self.keys = keys
+        self.roles = roles
+    }
+
+    /// The roles of `key` (all of them for a key listed without roles).
+    public func roles(of key: String) -> Set<PeerRole> { roles[key] ?? Set(PeerRole.allCases) }
 
     public static func read(path: String) throws(ClusterError) -> AllowList {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ClusterError("\(path): cannot read the allow-list") }
         var keys = Set<String>()
+        var roles: [String: Set<PeerRole>] = [:]
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             // Z85 keys may contain '#': a line is a key when its first word is one; otherwise a line
-            // starting with '#' is a comment.
-            let first = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).first.map(String.init) ?? ""
+            // starting with '#' is a comment. After the key: its roles (comma-separated), then an
+            // optional comment.
+            let words = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let first = words.first ?? ""
             if first.isEmpty { continue }
-            if CurveKeyPair.isZ85Key(first) { keys.insert(first); continue }
+            if CurveKeyPair.isZ85Key(first) {
+                keys.insert(first)
+                for word in words.dropFirst() {
+                    if word.hasPrefix("#") { break }
+                    for name in word.split(separator: ",") {
+                        guard let role = PeerRole(rawValue: String(name)) else {
+                            throw ClusterError("\(path):\(n + 1): unknown role \(name) (roles: worker, job, admin; start a comment with #)")
+                        }
+                        roles[first, default: []].insert(role)
+                    }
+                }
+                continue
+            }
             if first.hasPrefix("#") { continue }
             throw ClusterError("\(path):\(n + 1): not a public key (40 Z85 characters)")
         }
-        return AllowList(keys: keys)
+        return AllowList(keys: keys, roles: roles)
     }
 
     /// Whether the 32-byte binary key (as ZAP delivers it) is allowed.

@@ -68,6 +68,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     public init(bind: String, security: CoordinatorSecurity = .insecure, configuration: CoordinatorCore.Configuration = .init(),
                 metrics: String? = nil, dashboard: String? = nil) throws(ClusterError) {
         core = CoordinatorCore(configuration: configuration)
+        if case .curve(_, let allow) = security { core.keyRoles = allow.roles }
         self.security = security
         let ready = DispatchSemaphore(value: 0)
         let outcome = BindOutcome()
@@ -300,7 +301,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                     received += 1
                     let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
                         if frames.count >= 2, let message = WireMessage.parse(frames.dropFirst()) {
-                            if let key, !key.isEmpty, message.envelope.type == .hello, message.envelope.role == .client { core.peerKeys[frames[0]] = key }
+                            if let key, !key.isEmpty, message.envelope.type == .hello { core.peerKeys[frames[0]] = key }
                             return core.handle(.received(from: frames[0], message), now: now)
                         }
                         return core.handle(.malformed, now: now)
@@ -396,7 +397,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
         case .jobCancelled(let name, let by, let withdrawn):
             event("job \(name) cancelled by \(by); \(withdrawn) of its task(s) withdrawn")
             lock.withLock { jobHostSink }?.cancelled(job: name, by: by)
-        case .hostRequest(let peer, let client, let owner, let message):
+        case .hostRequest(let peer, let client, let owner, let admin, let message):
             guard let host = lock.withLock({ jobHostSink }) else {
                 let reason = "this coordinator does not run detached jobs (only `intone coordinator --run DIR` does)"
                 execute(.send(to: peer, WireMessage(Envelope(type: .jobs, reason: reason))), socket)
@@ -404,7 +405,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             }
             // Off the service thread: unpacking a job's inputs or reading its files takes a while.
             DispatchQueue.global().async { [self] in
-                host.handle(message, from: client, owner: owner) { reply in self.send(reply, to: peer) }
+                host.handle(message, from: client, owner: owner, isAdmin: admin) { reply in self.send(reply, to: peer) }
             }
         }
     }
@@ -414,8 +415,8 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
 /// them as processes and journals them.
 public protocol JobHost: AnyObject, Sendable {
     /// Answers a `launch` or `fetch` from the client named `client`, authenticated with the public
-    /// key `owner` (nil without keys): calls `reply` once, on any thread.
-    func handle(_ request: WireMessage, from client: String, owner: String?, reply: @escaping @Sendable (WireMessage) -> Void)
+    /// key `owner` (nil without keys), with the admin role or not: calls `reply` once, on any thread.
+    func handle(_ request: WireMessage, from client: String, owner: String?, isAdmin: Bool, reply: @escaping @Sendable (WireMessage) -> Void)
     /// The job `name` was cancelled by `by` (`intone jobs cancel`).
     func cancelled(job name: String, by: String)
 }
