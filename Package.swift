@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "IntoneRandomTests", dependencies: ["IntoneRandom"]),
         .testTarget(name: "IntoneCorpusTests", dependencies: ["IntoneTestSupport", "IntoneCorpus", "IntoneEngine", "IntoneAudio", "IntoneFeatures", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneLearningTests", dependencies: ["IntoneTestSupport", "IntoneLearning", "IntoneRandom", "IntoneFormats"]),
-        .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneEngine", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats"]),
+        .testTarget(name: "IntoneTrainingTests", dependencies: ["IntoneTestSupport", "IntoneTraining", "IntoneEngine", "IntoneNeural", "IntoneSweep", "IntoneCorpus", "IntoneFormats", "IntoneConfig"]),
         .testTarget(name: "IntoneNeuralTests", dependencies: ["IntoneNeural", "IntoneTestSupport", "IntoneFormats", "IntoneRandom"]),
         .testTarget(name: "IntoneEngineTests", dependencies: ["IntoneTestSupport", "IntoneEngine", "IntoneFormats"]),
         .testTarget(name: "IntoneModelsTests", dependencies: ["IntoneTestSupport", "IntoneModels", "IntoneLearning", "IntoneCorpus", "IntoneFormats", "IntoneNeural", "IntoneFeatures", "IntoneRandom"]),

@@ -18,8 +18,51 @@ public enum YAMLErrors {
         }
     }
 
-    /// Parses `text` into a node tree; a syntax error becomes a `ConfigFileError` with its line.
+    /// The most bytes, flow-collection nesting (`[` and `{`) and indentation a config may have.
+    /// The parser recurses per level: `[` nested 20,000 deep overflowed the stack of a worker that
+    /// parsed a task's model config.
+    public static let maximumBytes = 1 << 20
+    public static let maximumFlowDepth = 64
+    public static let maximumIndentation = 1000
+
+    /// Where `text` passes a limit (line, reason), if it does; checked before parsing.
+    public static func limitProblem(_ text: String) -> (line: Int, reason: String)? {
+        if text.utf8.count > maximumBytes { return (1, "the file is larger than \(maximumBytes / 1024) KiB") }
+        var depth = 0, line = 1, column = 0
+        var quote: UInt8? = nil, comment = false, indenting = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                line += 1; column = 0; comment = false; indenting = true
+                if quote == UInt8(ascii: "'") { quote = nil }   // plain YAML keeps a quote to its line here
+                continue
+            }
+            column += 1
+            if indenting {
+                if byte == UInt8(ascii: " ") {
+                    if column > maximumIndentation { return (line, "a line is indented more than \(maximumIndentation) columns") }
+                    continue
+                }
+                indenting = false
+            }
+            if comment { continue }
+            if let q = quote { if byte == q { quote = nil }; continue }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "#"): comment = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumFlowDepth { return (line, "lists and mappings are nested more than \(maximumFlowDepth) deep") }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// Parses `text` into a node tree; a syntax error or a passed limit becomes a `ConfigFileError`
+    /// with its line.
     public static func compose(_ text: String, file: String) throws(ConfigFileError) -> Node? {
+        if let (line, reason) = limitProblem(text) { throw ConfigFileError(file: file, line: line, reason: reason) }
         do { return try Yams.compose(yaml: text) } catch let error as YamlError {
             throw ConfigFileError(file: file, line: line(error), reason: "not valid YAML (\(reason(error)))")
         } catch {

@@ -2,6 +2,7 @@ import Foundation
 import IntoneFeatures
 import IntoneLearning
 import IntoneModels
+import IntoneConfig
 import Yams
 
 extension SweepSpec {
@@ -18,6 +19,7 @@ extension SweepSpec {
     /// parameter survives to the run. `file` names the spec in errors.
     public static func parse(_ text: String, file: String = "<spec>") throws(SweepSpecError) -> SweepSpec {
         let root: Node
+        if let (line, reason) = YAMLErrors.limitProblem(text) { throw SweepSpecError(file: file, line: line, reason: reason) }
         do {
             guard let node = try Yams.compose(yaml: text) else { throw SweepSpecError(file: file, line: nil, reason: "the spec is empty") }
             root = node

@@ -65,3 +65,12 @@ struct SweepSpecTests {
         }
     }
 }
+
+/// Specs nested deep enough to overflow the YAML parser's stack are refused before parsing.
+struct HostileSpecTests {
+    @Test func deepNestingIsRefusedWithItsLine() {
+        #expect { _ = try SweepSpec.parse("seed: 0\nestimators: " + String(repeating: "[", count: 20_000)) } throws: { error in
+            "\(error)".contains(":2: lists and mappings are nested more than 64 deep")
+        }
+    }
+}

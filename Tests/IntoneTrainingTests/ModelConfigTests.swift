@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntoneConfig
 import IntoneNeural
 import IntoneTraining
 
@@ -78,5 +79,19 @@ struct BuiltInModelTests {
         config.earlyStopping = nil
         config.dropout = 0.35
         #expect(try ModelConfig.parse(config.yamlText) == config)
+    }
+}
+
+/// Configs that arrive in task bodies: nesting that would overflow the parser's stack is refused first.
+struct HostileConfigTests {
+    @Test func deepNestingAndHugeConfigsAreRefusedBeforeParsing() {
+        for text in [String(repeating: "[", count: 20_000), "a: " + String(repeating: "{b: ", count: 20_000),
+                     String(repeating: "x", count: (1 << 20) + 1)] {
+            #expect { _ = try ModelConfig.parse(text) } throws: { error in
+                "\(error)".contains("nested more than 64 deep") || "\(error)".contains("larger than 1024 KiB")
+            }
+        }
+        // Brackets inside quotes and comments are not nesting.
+        #expect(YAMLErrors.limitProblem("name: \"" + String(repeating: "[", count: 100) + "\"  # " + String(repeating: "{", count: 100) + "\n") == nil)
     }
 }
