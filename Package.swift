@@ -34,6 +34,8 @@ let package = Package(
         .executable(name: "intone", targets: ["intone"]),
         .library(name: "IntoneAudio", targets: ["IntoneAudio"]),
         .library(name: "IntoneFeatures", targets: ["IntoneFeatures"]),
+        // What the fuzz targets (Tests/Fuzz, a package of their own built with -sanitize=fuzzer) call.
+        .library(name: "IntoneFuzzable", targets: ["IntoneFormats", "IntoneCluster", "IntoneModels", "IntoneSweep", "IntoneTraining", "IntoneConfig", "IntoneEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

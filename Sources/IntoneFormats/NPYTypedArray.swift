@@ -92,6 +92,11 @@ public struct NPYTypedArray: Equatable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw NPYError(file: path, reason: "cannot read (\(error.localizedDescription))")
         }
+        return try decode(data, file: path)
+    }
+
+    /// Decodes the bytes of a float32, float64 or int32 `.npy` file (`file` names it in errors).
+    public static func decode(_ data: Data, file path: String = "<data>") throws(NPYError) -> NPYTypedArray {
         let (descr, shape, body) = try NPYFile.parseHeader(data, file: path)
         let bytes = [UInt8](data)
         var count = 1
