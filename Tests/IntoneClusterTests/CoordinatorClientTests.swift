@@ -216,6 +216,25 @@ struct CoordinatorClientTests {
         #expect(Self.sent(core.handle(.received(from: Self.w, need), now: 12), to: Self.w, .blob).count == 1)   // after the interval
     }
 
+    /// A job that resubmits an id with another body gets the new body run, not the old result:
+    /// work is what the body says, the id is only the client's name for it.
+    @Test func anIdResubmittedWithAnotherBodyRunsTheNewBody() {
+        var core = CoordinatorCore(configuration: .init(speculate: false, prefetch: 0))
+        _ = core.handle(.received(from: Self.w, Self.hello(worker: "w", jobs: 1)), now: 0)
+        _ = core.handle(.received(from: Self.c, Self.helloClient("c")), now: 0)
+        func submit(_ body: String) -> [CoordinatorCore.Directive] {
+            core.handle(.received(from: Self.c, WireMessage(Envelope(type: .submit), blobs: [CanonicalJSON.encode([CoordinatorCore.Task(id: "t", body: body)])])), now: 1)
+        }
+        #expect(Self.sent(submit("{\"n\":1}"), to: Self.w, .task).map(\.body) == ["{\"n\":1}"])
+        _ = core.handle(.received(from: Self.w, WireMessage(Envelope(type: .result, task: "t", attempt: 1, body: "{\"v\":1}"))), now: 2)
+        // Other content under the same id: it runs (it ran the first body again before).
+        let again = submit("{\"n\":2}")
+        #expect(Self.sent(again, to: Self.w, .task).map(\.body) == ["{\"n\":2}"], "\(again)")
+        // While that runs, a third body supersedes it: the running copy is cancelled.
+        let third = submit("{\"n\":3}")
+        #expect(Self.sent(third, to: Self.w, .cancel).count == 1, "\(third)")
+    }
+
     /// Blobs are keyed by job too: knowing another job's content hash gets a job nothing.
     @Test func aClientCannotComputeOnABlobAnotherJobSent() {
         var core = CoordinatorCore()

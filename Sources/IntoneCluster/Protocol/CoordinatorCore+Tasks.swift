@@ -13,7 +13,10 @@ extension CoordinatorCore {
         var out: [Directive] = []
         for task in newTasks {
             let key = TaskKey(owner: job, id: task.id)
-            if let t = index[key] {
+            // The same id with the same content is the same task (a resubmission after a
+            // reconnection); with other content it is a new task, whatever its id says: the id is
+            // the client's, the work is what the body and blobs say.
+            if let t = index[key], tasks[t] == task {
                 if state[t] == .pending || state[t] == .running { continue }
                 failures[t] = 0
                 losses[t] = 0
@@ -22,6 +25,9 @@ extension CoordinatorCore {
                 enqueue(t)
                 continue
             }
+            // An open task under this id with other content is superseded: its result would answer
+            // the new one.
+            if let old = index[key], state[old] == .pending || state[old] == .running { withdraw(old, into: &out) }
             let t = tasks.count
             index[key] = t
             var wire = task.id
