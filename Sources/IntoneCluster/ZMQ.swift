@@ -83,6 +83,12 @@ public final class ZMQSocket {
         if zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) != 0 { throw ZMQError.last("setsockopt \(option)") }
     }
 
+    /// Publishes this socket's `events` (ZMQ_EVENT_* bits) on the PAIR endpoint `endpoint`
+    /// (`inproc://...`); each event is two frames: 2 bytes of event, 4 of value, then the endpoint.
+    public func monitor(_ endpoint: String, events: Int32) throws(ZMQError) {
+        if zmq_socket_monitor(handle, endpoint, events) != 0 { throw ZMQError.last("socket monitor") }
+    }
+
     /// Sets a 64-bit integer socket option (`ZMQ_MAXMSGSIZE`).
     public func setOption(_ option: Int32, int64 value: Int64) throws(ZMQError) {
         var v = value

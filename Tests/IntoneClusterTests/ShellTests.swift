@@ -80,6 +80,24 @@ struct ShellTests {
         #expect(table.jobs.first { $0.name == "alice-job" }?.state == "cancelled")
     }
 
+    /// A peer with no keys at all never reaches the ZAP handler (its handshake fails first): it is
+    /// still logged and counted as a refusal (it was neither).
+    @Test func aKeylessPeerAtACurveCoordinatorIsLoggedAndCounted() throws {
+        let server = try CurveKeyPair.generate()
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*", security: .curve(server: server, allow: AllowList(keys: [])))
+        defer { shell.stop() }
+        let lines = Results()
+        shell.log = { line in lines.add(UUID().uuidString, line) }
+        let context = ZMQContext()
+        let plain = try ZMQSocket(context: context, kind: .dealer)
+        try plain.connect(shell.endpoint)
+        try? plain.send(WireMessage(Envelope(type: .hello, worker: "nokeys", jobs: 1)).frames())
+        let deadline = Date().addingTimeInterval(10)
+        while shell.status.refusedPeers == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(shell.status.refusedPeers >= 1)
+        #expect(lines.all.contains { $0.contains("refused a peer on tcp://127.0.0.1:") && $0.contains("does not speak CurveZMQ") }, "\(lines.all)")
+    }
+
     @Test func garbageOnTheCoordinatorPortIsDroppedAndWorkGoesOn() throws {
         let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*")
         defer { shell.stop() }
@@ -134,4 +152,5 @@ final class Results: @unchecked Sendable {
     func add(_ id: String, _ body: String) { lock.withLock { values[id] = body } }
     var count: Int { lock.withLock { values.count } }
     func value(_ id: String) -> String? { lock.withLock { values[id] } }
+    var all: [String] { lock.withLock { Array(values.values) } }
 }

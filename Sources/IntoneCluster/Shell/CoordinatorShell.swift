@@ -267,16 +267,27 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                 return
             }
         }
+        // With keys, a peer that fails the handshake before ZAP is asked (no keys at all, or not
+        // Intone's protocol) is logged and counted as a refusal too.
+        var handshakes: ZMQSocket?
+        if case .curve = security {
+            let endpoint = "inproc://intone-coordinator-monitor-\(UInt64.random(in: 0 ... .max))"
+            if (try? socket.monitor(endpoint, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)) != nil,
+               let pair = try? ZMQSocket(context: context, kind: .pair), (try? pair.connect(endpoint)) != nil {
+                handshakes = pair
+            }
+        }
         let waker = try? ZMQSocket(context: context, kind: .pull)
         if let waker, (try? waker.bind(wakeEndpoint)) != nil { lock.withLock { serviceContext = context } }
         outcome.value = .success(socket.lastEndpoint)
         ready.signal()
         let pollSet = [socket] + (zap.map { [$0] } ?? []) + (metricsServer.map { [$0.socket] } ?? []) + (dashboardServer.map { [$0.socket] } ?? [])
-            + (waker.map { [$0] } ?? [])
+            + (handshakes.map { [$0] } ?? []) + (waker.map { [$0] } ?? [])
         let zapIndex = zap == nil ? nil : 1
         let metricsIndex = metricsServer == nil ? nil : 1 + (zap == nil ? 0 : 1)
         let dashboardIndex = dashboardServer == nil ? nil : 1 + (zap == nil ? 0 : 1) + (metricsServer == nil ? 0 : 1)
         let wakeIndex = waker == nil ? nil : pollSet.count - 1
+        let handshakeIndex = handshakes == nil ? nil : pollSet.count - 1 - (waker == nil ? 0 : 1)
         let interval = lock.withLock { core.configuration.heartbeatInterval }
         var lastTick = now
         while !lock.withLock({ stopping }) {
@@ -289,6 +300,14 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             }
             if isReady(dashboardIndex), let dashboardServer {
                 dashboardServer.serve { method, path in Dashboard.reply(method: method, path: path) { self.dashboardStatus } }
+            }
+            if isReady(handshakeIndex), let handshakes {
+                while let frames = try? handshakes.receiveNow(), let first = frames.first, first.count >= 2 {
+                    let event = Int32(first[0]) | Int32(first[1]) << 8
+                    let log = lock.withLock { refusedPeers += 1; return logSink }
+                    let kind = event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "it does not speak CurveZMQ (no keys, or not Intone)" : "its handshake failed"
+                    log("refused a peer on \(frames.count > 1 ? String(decoding: frames[1], as: UTF8.self) : "the coordinator's endpoint"): \(kind)")
+                }
             }
             if isReady(wakeIndex), let waker {
                 while (try? waker.receiveNow()) != nil {}
@@ -330,6 +349,7 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             for b in finished { b.done.signal() }
         }
         flushOutbox(socket)
+        handshakes = nil
         // The waking socket belongs to this thread's context: close it before the context goes.
         lock.withLock {
             wakeSender = nil
