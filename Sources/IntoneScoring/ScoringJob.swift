@@ -149,7 +149,7 @@ public struct ScoringJob: Sendable {
                                       windows: scorer.windows(of: chunks))
                 }
                 do {
-                    try AtomicFile.write(Data(CanonicalJSON.encode(calls)), to: resultPath(keys[i]))
+                    try AtomicFile.write(Data(CanonicalJSON.encode(calls)), to: resultPath(keys[i]), sync: true)
                 } catch {
                     throw ScoringError(file: outDirectory, reason: "cannot write results (\(error.localizedDescription))")
                 }

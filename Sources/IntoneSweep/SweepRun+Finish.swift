@@ -134,7 +134,7 @@ extension SweepRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            try AtomicFile.write(encoder.encode(artifact) + Data("\n".utf8), to: runDirectory + "/best.json")
+            try AtomicFile.write(encoder.encode(artifact) + Data("\n".utf8), to: runDirectory + "/best.json", sync: true)
         } catch {
             throw SweepError("cannot write best.json in \(runDirectory)")
         }

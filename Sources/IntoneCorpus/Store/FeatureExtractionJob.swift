@@ -211,7 +211,7 @@ public struct FeatureExtractionJob: Sendable {
     }
 
     private func writeText(_ text: String, to name: String) throws(FeatureStoreError) {
-        do { try AtomicFile.write(Data(text.utf8), to: store + "/" + name) } catch {
+        do { try AtomicFile.write(Data(text.utf8), to: store + "/" + name, sync: true) } catch {
             throw FeatureStoreError(store: store, reason: "cannot write \(name) (\(error.localizedDescription))")
         }
     }
