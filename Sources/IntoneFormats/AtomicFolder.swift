@@ -10,7 +10,20 @@ public enum AtomicFolder {
         let fm = FileManager.default
         if fm.fileExists(atPath: path) {
             if intone_exchange_paths(staging, path) != 0 {
-                throw FileReadError(path: path, reason: "cannot swap in \(staging): \(String(cString: strerror(errno)))")
+                let code = errno
+                // File systems without RENAME_EXCHANGE (NFS, CIFS, sshfs): the old folder is moved
+                // aside first, so a crash in between leaves it under `path.old`.
+                guard code == EINVAL || code == ENOSYS || code == EOPNOTSUPP else {
+                    throw FileReadError(path: path, reason: "cannot swap in \(staging): \(String(cString: strerror(code)))")
+                }
+                let aside = path + ".old"
+                try? fm.removeItem(atPath: aside)
+                guard rename(path, aside) == 0, rename(staging, path) == 0 else {
+                    throw FileReadError(path: path, reason: "cannot replace it with \(staging): \(String(cString: strerror(errno)))")
+                }
+                try? fm.removeItem(atPath: aside)
+                AtomicFile.syncDirectory(containing: path)
+                return
             }
             try? fm.removeItem(atPath: staging)   // now the old folder
         } else if rename(staging, path) != 0 {

@@ -25,6 +25,13 @@ public final class RunDirectoryLock: @unchecked Sendable {
         // The file stays empty (no process id in it): run directories of the same job stay byte-identical.
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            // File systems without locks (Lustre without -o flock, NFS with nolock): no claim can
+            // be made there; go on unlocked rather than refuse every run.
+            if code == ENOSYS || code == ENOLCK || code == EOPNOTSUPP {
+                self.fd = fd
+                isLocked = false
+                return
+            }
             close(fd)
             if code == EWOULDBLOCK {
                 throw FileReadError(path: folder, reason: "another intone process is using this folder; wait for it to end, or use another folder")
@@ -32,7 +39,11 @@ public final class RunDirectoryLock: @unchecked Sendable {
             throw FileReadError(path: path, reason: "cannot lock (\(String(cString: strerror(code))))")
         }
         self.fd = fd
+        isLocked = true
     }
+
+    /// False on a file system that cannot lock (the folder is then not protected).
+    public let isLocked: Bool
 
     deinit { close(fd) }
 }

@@ -370,7 +370,15 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
             if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        if kill(pid_t(pid), 0) == 0 { kill(pid_t(pid), SIGKILL) }
+        if kill(pid_t(pid), 0) == 0 {
+            kill(pid_t(pid), SIGKILL)
+            // Gone before the job starts again (it holds the run directory's lock until it is).
+            let killed = Date().addingTimeInterval(5)
+            while kill(pid_t(pid), 0) == 0 && Date() < killed {
+                if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
         return true
     }
 

@@ -65,7 +65,8 @@ struct WorkerCommand: ParsableCommand {
         var keys: CurveKeyPair?
         if case .curve(let client, _) = mode { keys = client }
         // Without keys ring traffic is plaintext: on loopback only, unless asked for otherwise.
-        let ringEndpoint = ringBind ?? (keys == nil && !security.insecure ? "tcp://127.0.0.1:*" : "tcp://*:*")
+        // (An address to advertise says the peers are elsewhere: then every interface.)
+        let ringEndpoint = ringBind ?? (keys == nil && !security.insecure && advertise == nil ? "tcp://127.0.0.1:*" : "tcp://*:*")
         if keys == nil, !CoordinatorSecurity.isLocalOnly(ringEndpoint) {
             logger.warning("WARNING: the ring endpoint \(ringEndpoint) has no keys: gradients travel unencrypted and any host that reaches it can send to it")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntoneFormats
 import IntoneTestSupport
 
 /// `intone sweep` and `intone predict` as separate processes on the small synthetic corpus.
@@ -107,13 +108,9 @@ struct SweepCommandTests {
         let other = try IntoneProcess.run(["sweep", "--spec", dir.file("accuracy.yaml"), "--store", store, "--out", dir.file("run"), "--quiet"])
         #expect(other.status != 0 && other.stderr.contains("other settings (scoring accuracy ≠ uar)"), "\(other.stderr)")
 
-        // Hold the run directory as a running sweep would, from another process.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["--exclusive", dir.file("run/.intone.lock"), "sleep", "30"]
-        try holder.run()
-        defer { if holder.isRunning { holder.terminate(); holder.waitUntilExit() } }
-        Thread.sleep(forTimeInterval: 0.5)
+        // Hold the run directory as a running sweep would (this test process is another process).
+        let holder = try RunDirectoryLock(folder: dir.file("run"))
+        defer { withExtendedLifetime(holder) {} }
         let second = try IntoneProcess.run(["sweep", "--spec", dir.file("uar.yaml"), "--store", store, "--out", dir.file("run"), "--quiet"])
         #expect(second.status != 0 && second.stderr.contains("another intone process is using this folder"), "\(second.stderr)")
     }

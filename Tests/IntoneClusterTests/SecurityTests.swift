@@ -43,7 +43,7 @@ struct SecurityTests {
         writer.abandon()
         try CurveKeyPair.generate().write(to: dir.path, name: "w")
         #expect(stat(dir.file("w.key"), &st) == 0 && st.st_mode & 0o777 == 0o600)
-        #expect(stat(dir.file("w.pub"), &st) == 0 && st.st_mode & 0o044 != 0)   // the public half stays readable
+
     }
 
     @Test func onlyLoopbackAndIPCAreLocal() {

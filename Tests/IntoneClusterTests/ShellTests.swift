@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IntoneCluster
+import CZMQ
 
 /// The coordinator and worker shells over real ZeroMQ sockets on loopback.
 @Suite(.serialized)
@@ -78,6 +79,48 @@ struct ShellTests {
         }
         let table = try ClusterClient(connect: shell.endpoint, security: as_(admin), name: "admin").cancel(job: "alice-job", timeout: 5)
         #expect(table.jobs.first { $0.name == "alice-job" }?.state == "cancelled")
+    }
+
+    /// Another admitted key reusing a worker's routing id (ROUTER_HANDOVER hands it the pipe) is
+    /// not heard: its forged result for the worker's task does not reach the job.
+    @Test func anotherKeyUsingAWorkersRoutingIdIsNotHeard() throws {
+        let server = try CurveKeyPair.generate(), worker = try CurveKeyPair.generate(), tenant = try CurveKeyPair.generate()
+        let shell = try CoordinatorShell(bind: "tcp://127.0.0.1:*", security: .curve(server: server, allow: AllowList(keys: [worker.publicKey, tenant.publicKey],
+            roles: [worker.publicKey: [.worker], tenant.publicKey: [.job]])))
+        defer { shell.stop() }
+        let context = ZMQContext()
+        func dealer(_ keys: CurveKeyPair) throws -> ZMQSocket {
+            let s = try ZMQSocket(context: context, kind: .dealer)
+            try s.setRoutingID(Array("w1".utf8))
+            try s.setOption(ZMQ_CURVE_SERVERKEY, string: server.publicKey)
+            try s.setOption(ZMQ_CURVE_PUBLICKEY, string: keys.publicKey)
+            try s.setOption(ZMQ_CURVE_SECRETKEY, string: keys.secretKey)
+            try s.connect(shell.endpoint)
+            return s
+        }
+        let real = try dealer(worker)
+        try real.send(WireMessage(Envelope(type: .hello, worker: "w1", jobs: 1)).frames())
+        let results = Results()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? shell.run(tasks: [CoordinatorCore.Task(id: "t", body: "{}")], blobs: [:], waitForWorkers: 10,
+                           completed: { id, body, _ in results.add(id, body) }, abandoned: { id, _ in results.add(id, "abandoned") })
+            done.signal()
+        }
+        // The real worker got the task; now another key takes its routing id and answers for it.
+        var got: [[UInt8]]?
+        let deadline = Date().addingTimeInterval(10)
+        while got == nil && Date() < deadline {
+            if let frames = try real.receive(timeout: 100), WireMessage.parse(frames)?.envelope.type == .task { got = frames }
+        }
+        #expect(got != nil)
+        let forger = try dealer(tenant)
+        Thread.sleep(forTimeInterval: 0.3)
+        try? forger.send(WireMessage(Envelope(type: .result, task: "t", attempt: 1, body: "{\"forged\":1}")).frames())
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(results.value("t") == nil, "a forged result reached the job")
+        shell.withdrawLocalTasks()
+        _ = done.wait(timeout: .now() + 5)
     }
 
     /// A peer with no keys at all never reaches the ZAP handler (its handshake fails first): it is

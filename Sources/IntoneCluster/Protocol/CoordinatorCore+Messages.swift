@@ -105,6 +105,14 @@ extension CoordinatorCore {
             }
         }
         if e.role == .client {
+            // A job's name belongs to the key that first used it: another key cannot take it over
+            // (and with it the right to cancel the job).
+            if let key, let first = jobOwners[name], first != key {
+                let reason = "the job name \(name) is in use by another key; choose another --job-name"
+                out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
+                out.append(.refused(peer: name, reason: reason))
+                return
+            }
             if let reason = cancelledJobs[name] {
                 out.append(.send(to: peer, WireMessage(Envelope(type: .refuse, reason: reason))))
                 return
@@ -124,7 +132,8 @@ extension CoordinatorCore {
             out.append(.send(to: peer, WireMessage(Envelope(type: .shutdown, reason: closingReason))))
             return
         }
-        if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false) }
+        // A worker saying hello again lost its session, not necessarily to a task: no attempt is charged.
+        if let old = workers[peer] { requeue(worker: peer, old, into: &out, announce: false, costsAttempts: false) }
         helloedWorkers.insert(peer)
         let jobs = max(1, min(e.jobs ?? 1, 1024))
         workers[peer] = Worker(name: name, jobs: jobs, peer: e.peer, lastHeard: now, lastHeartbeatSent: now,

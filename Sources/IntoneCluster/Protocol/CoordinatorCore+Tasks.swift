@@ -186,14 +186,21 @@ extension CoordinatorCore {
         workers[peer] = nil
         orderWorkers()
         var requeued: [Int] = []
+        // Charged: the tasks it held longest, one per job slot (the ones it was running; the
+        // rest were queued ahead on it and never started).
+        let charged = Set(w.running.sorted { a, b in
+            let x = assignments[a].first { $0.worker == peer }?.since ?? 0, y = assignments[b].first { $0.worker == peer }?.since ?? 0
+            return x != y ? x < y : a < b
+        }.prefix(w.jobs))
         for t in w.running.sorted() {
+            let wasCharged = charged.contains(t)
             assignments[t].removeAll { $0.worker == peer }
             if state[t] == .running && assignments[t].isEmpty {
                 if tasks[t].worker != nil {
                     abandon(t, reason: "worker \(w.name) was lost", into: &out)
                     continue
                 }
-                if costsAttempts {
+                if costsAttempts && wasCharged {
                     failures[t] += 1
                     losses[t] += 1
                     if failures[t] >= configuration.maxAttempts {

@@ -36,6 +36,9 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
     private var outbox: [CoordinatorCore.Directive] = []
     private var stopping = false
     private var refusedPeers = 0
+    /// The key each routing id said its last hello with (with CURVE): its other messages must
+    /// come with the same key.
+    private var helloKeys: [[UInt8]: String] = [:]
     private let stopped = DispatchSemaphore(value: 0)
     private let started = DispatchTime.now().uptimeNanoseconds
     /// Wakes the service thread when work is submitted in this process, so it goes out at once
@@ -320,7 +323,21 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
                     received += 1
                     let directives = lock.withLock { () -> [CoordinatorCore.Directive] in
                         if frames.count >= 2, let message = WireMessage.parse(frames.dropFirst()) {
-                            if let key, !key.isEmpty, message.envelope.type == .hello { core.peerKeys[frames[0]] = key }
+                            if let key, !key.isEmpty {
+                                if message.envelope.type == .hello {
+                                    core.peerKeys[frames[0]] = key
+                                    let directives = core.handle(.received(from: frames[0], message), now: now)
+                                    // Only a welcomed hello claims the routing id for its key.
+                                    if directives.contains(where: { if case .send(let to, let m) = $0 { return to == frames[0] && m.envelope.type == .welcome } else { return false } }) {
+                                        helloKeys[frames[0]] = key
+                                    }
+                                    return directives
+                                } else if let first = helloKeys[frames[0]], first != key {
+                                    // Another key reusing a peer's routing id (ROUTER_HANDOVER gives it
+                                    // the pipe) without a hello of its own: not heard.
+                                    return core.handle(.malformed, now: now)
+                                }
+                            }
                             return core.handle(.received(from: frames[0], message), now: now)
                         }
                         return core.handle(.malformed, now: now)

@@ -37,7 +37,10 @@ public final class WorkerShell: @unchecked Sendable {
     private var blobs: [String: [UInt8]] = [:]
     /// Tasks waiting for blobs, and the blobs asked for and not yet here.
     private var waitingForBlobs: [Envelope] = []
-    private var requested: Set<String> = []
+    /// Blobs asked for and when: asked again after `needRetrySeconds` without an answer (the
+    /// coordinator sends a few copies per worker per interval, however often it is asked).
+    private var requested: [String: Date] = [:]
+    static let needRetrySeconds = 15.0
     private let queue = JobQueue()
     /// Finished results not yet delivered (the connection was down).
     private var unsent: [[[UInt8]]] = []
@@ -114,7 +117,7 @@ public final class WorkerShell: @unchecked Sendable {
         // this hello; only tasks already running finish (their results are sent below).
         queue.removeQueued()
         waitingForBlobs = []
-        requested = []
+        requested = [:]
         // The hello goes out as soon as the connection is up (the coordinator may start later).
         var helloSent = false
         var lastHeard = now
@@ -146,7 +149,7 @@ public final class WorkerShell: @unchecked Sendable {
                         startOrRequestBlobs()
                     case .blob:
                         if let hash = e.hash, let bytes = message.blobs.first {
-                            requested.remove(hash)
+                            requested[hash] = nil
                             keep(blob: bytes, hash: hash)
                             startOrRequestBlobs()
                         }
@@ -198,8 +201,8 @@ public final class WorkerShell: @unchecked Sendable {
                 queue.push(Job(task: task, blobs: hashes.map { TaskBlob(hash: $0, bytes: blobs[$0]!) }))
                 continue
             }
-            for hash in missing where !requested.contains(hash) {
-                requested.insert(hash)
+            for hash in missing where requested[hash].map({ Date().timeIntervalSince($0) > Self.needRetrySeconds }) ?? true {
+                requested[hash] = Date()
                 try? send(Envelope(type: .need, hash: hash))
             }
             stillWaiting.append(task)

@@ -53,8 +53,11 @@ extension HistGradientBoostingModel: ArchivableClassifier {
         let bins = try w.array("bin_thresholds").doubles, binOffsets = try w.int32s("bin_threshold_offsets").map(Int.init)
         let thresholds = try ArchiveChecks.ranges(binOffsets, total: bins.count, what: "bin threshold").map { Array(bins[$0]) }
         guard width <= thresholds.count else { throw LearningError("gradient boosting reads feature \(width - 1) but bins \(thresholds.count) features") }
+        // `classes` are the classes seen in training (a corpus may lack one of the k): increasing,
+        // within 0..<k, and one tree per class and iteration (one for two classes).
         let classes = try w.int32s("classes").map(Int.init)
-        guard classes.count == k, try w.array("baseline").doubles.count == perIteration else {
+        guard classes.count >= 2, zip(classes, classes.dropFirst()).allSatisfy({ $0 < $1 }), classes.allSatisfy({ (0..<k).contains($0) }),
+              perIteration == (classes.count == 2 ? 1 : classes.count), try w.array("baseline").doubles.count == perIteration else {
             throw LearningError("gradient boosting classes or baseline are inconsistent")
         }
         self.init(classCount: k, classes: try w.int32s("classes").map(Int.init), treesPerIteration: perIteration,
