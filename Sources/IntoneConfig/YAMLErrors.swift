@@ -25,20 +25,27 @@ public enum YAMLErrors {
     public static let maximumFlowDepth = 64
     public static let maximumIndentation = 1000
 
-    /// Where `text` passes a limit (line, reason), if it does; checked before parsing.
+    /// Where `text` passes a limit (line, reason), if it does; checked before parsing. Nesting is
+    /// counted for flow collections (`[`, `{` outside quoted scalars and comments) and for block
+    /// sequences opened on one line (`- - - x`); a quote opens a quoted scalar only where a scalar
+    /// starts (at the line's content, or after `: `, `- `, `[`, `{`, `,`).
     public static func limitProblem(_ text: String) -> (line: Int, reason: String)? {
         if text.utf8.count > maximumBytes { return (1, "the file is larger than \(maximumBytes / 1024) KiB") }
-        var depth = 0, line = 1, column = 0
-        var quote: UInt8? = nil, comment = false, indenting = true
+        let space = UInt8(ascii: " "), dash = UInt8(ascii: "-")
+        var depth = 0, line = 1, column = 0, dashes = 0
+        var quote: UInt8? = nil, comment = false, indenting = true, leading = true
+        var previous: UInt8? = nil, beforePrevious: UInt8? = nil
         for byte in text.utf8 {
+            defer { if quote == nil || byte != quote { beforePrevious = previous; previous = byte } }
             if byte == UInt8(ascii: "\n") {
-                line += 1; column = 0; comment = false; indenting = true
-                if quote == UInt8(ascii: "'") { quote = nil }   // plain YAML keeps a quote to its line here
+                line += 1; column = 0; comment = false; indenting = true; leading = true; dashes = 0
+                previous = nil; beforePrevious = nil
+                if quote == UInt8(ascii: "'") { quote = nil }
                 continue
             }
             column += 1
             if indenting {
-                if byte == UInt8(ascii: " ") {
+                if byte == space {
                     if column > maximumIndentation { return (line, "a line is indented more than \(maximumIndentation) columns") }
                     continue
                 }
@@ -46,9 +53,26 @@ public enum YAMLErrors {
             }
             if comment { continue }
             if let q = quote { if byte == q { quote = nil }; continue }
+            if leading {
+                // `- - - x`: each dash followed by a space opens a sequence inside the last.
+                if byte == dash { continue }
+                if byte == space && previous == dash {
+                    dashes += 1
+                    if dashes > maximumFlowDepth { return (line, "lists and mappings are nested more than \(maximumFlowDepth) deep") }
+                    continue
+                }
+                if byte != space { leading = false }
+            }
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
-            case UInt8(ascii: "#"): comment = true
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                let opensScalar: Bool
+                switch previous {
+                case nil, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","): opensScalar = true
+                case space: opensScalar = beforePrevious == nil || [UInt8(ascii: ":"), dash, UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{"), space].contains(beforePrevious!)
+                default: opensScalar = false
+                }
+                if opensScalar { quote = byte }
+            case UInt8(ascii: "#") where previous == nil || previous == space: comment = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 if depth > maximumFlowDepth { return (line, "lists and mappings are nested more than \(maximumFlowDepth) deep") }

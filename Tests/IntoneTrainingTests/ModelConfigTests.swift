@@ -91,6 +91,10 @@ struct HostileConfigTests {
                 "\(error)".contains("nested more than 64 deep") || "\(error)".contains("larger than 1024 KiB")
             }
         }
+        // Sequences opened on one line, and a quote inside a plain scalar that must not hide what follows.
+        for text in ["a:\n  " + String(repeating: "- ", count: 20_000) + "x\n", "a: 5\"\nb: " + String(repeating: "[", count: 20_000)] {
+            #expect(YAMLErrors.limitProblem(text)?.reason.contains("nested more than 64 deep") == true, "\(text.prefix(20))")
+        }
         // Brackets inside quotes and comments are not nesting.
         #expect(YAMLErrors.limitProblem("name: \"" + String(repeating: "[", count: 100) + "\"  # " + String(repeating: "{", count: 100) + "\n") == nil)
     }
