@@ -84,6 +84,9 @@ extension ModelArchive {
             // built, so no second copy of the weights is ever held.
             if let folded = DeepPredictor.foldBatchNormalization(&weights, layers: specs) { specs = folded }
             var network = try Network(inputShape: d.network.inputShape, layers: specs, seed: 0, initialize: false)
+            guard network.outputShape == [d.classes.count] else {
+                throw ModelError("\(path): the network gives \(network.outputShape) outputs, model.json names \(d.classes.count) classes")
+            }
             try network.loadWeights(weights)
             weights = [:]
             let predictor = DeepPredictor(network: network, layers: specs, normalizer: Normalizer(mean: mean, std: std),

@@ -109,6 +109,16 @@ public enum ModelArchive {
             guard scaler.mean.count == scaler.scale.count, classifier.archivedInputWidth <= scaler.mean.count else {
                 throw ModelError("\(path): the classifier reads \(classifier.archivedInputWidth) feature(s), the scaler has \(scaler.mean.count) means and \(scaler.scale.count) scales")
             }
+            // The vector the model is given: the stored matrix's rows (or the chosen ones), summarised
+            // by mean (or mean and std). Every row it selects must exist, and the scaler must fit it.
+            let matrixRows = d.features.store.kind.rows(for: d.features.store.features)
+            if let rows = d.features.rows, !rows.allSatisfy({ (0..<matrixRows).contains($0) }) {
+                throw ModelError("\(path): model.json selects feature rows outside the \(matrixRows) rows of \(d.features.store.kind.rawValue)")
+            }
+            let width = (d.features.rows?.count ?? matrixRows) * (d.features.summary == "mean_std" ? 2 : 1)
+            guard scaler.mean.count == width else {
+                throw ModelError("\(path): the scaler has \(scaler.mean.count) features, the model's features give \(width)")
+            }
             guard classifier.classCount == d.classes.count else {
                 throw ModelError("\(path): the classifier has \(classifier.classCount) classes, model.json names \(d.classes.count)")
             }

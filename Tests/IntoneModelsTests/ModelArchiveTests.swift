@@ -31,7 +31,7 @@ struct ModelArchiveTests {
         scaled.features = scaler.transform(train.features)
         let model = try estimator.fit(scaled, seed: 3)
         try ModelArchive.save(model, scaler: scaler, estimator: name, parameters: [:], classes: Emotion.allCases.map(\.rawValue),
-                              features: .init(store: FeatureStoreParameters(), summary: "mean"), to: dir.file("model"))
+                              features: .init(store: FeatureStoreParameters(), summary: "mean", rows: Array(0..<10)), to: dir.file("model"))
         let loaded = try ModelArchive.load(path: dir.file("model"))
         #expect(loaded.estimator == name)
         #expect(loaded.scaler == scaler)
@@ -62,7 +62,7 @@ struct HostileModelFolderTests {
         let model = try EstimatorCatalog.make("decision_tree", parameters: [:]).fit(scaled, seed: 3)
         let folder = dir.file("model")
         try ModelArchive.save(model, scaler: scaler, estimator: "decision_tree", parameters: [:], classes: Emotion.allCases.map(\.rawValue),
-                              features: .init(store: FeatureStoreParameters(), summary: "mean"), to: folder)
+                              features: .init(store: FeatureStoreParameters(), summary: "mean", rows: Array(0..<10)), to: folder)
         return folder
     }
 
@@ -122,5 +122,24 @@ struct HostileModelFolderTests {
         text = text.replacingOccurrences(of: "\"surprise\"", with: "\"surprise\", \"bored\"")
         try text.write(toFile: folder + "/model.json", atomically: true, encoding: .utf8)
         #expect(Self.reason(folder).contains("the classifier has 7 classes, model.json names 8"), "\(Self.reason(folder))")
+    }
+
+    /// The vector the model is fed must be the one its scaler fits, and its rows must exist: a
+    /// tree checked only against the scaler read past a shorter row.
+    @Test func featuresThatDoNotGiveTheScalersWidthAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let folder = try Self.treeFolder(dir)
+        var text = try String(contentsOfFile: folder + "/model.json", encoding: .utf8)
+        let original = text
+        text = text.replacingOccurrences(of: "\"summary\" : \"mean\"", with: "\"summary\" : \"mean_std\"")
+        #expect(text != original)
+        try text.write(toFile: folder + "/model.json", atomically: true, encoding: .utf8)
+        #expect(Self.reason(folder).contains("the scaler has 10 features, the model's features give 20"), "\(Self.reason(folder))")
+        let rows = try JSONSerialization.jsonObject(with: Data(original.utf8)) as! [String: Any]
+        #expect(((rows["features"] as? [String: Any])?["rows"] as? [Int])?.count == 10)
+        text = original.replacingOccurrences(of: "9\n", with: "4000\n")
+        try text.write(toFile: folder + "/model.json", atomically: true, encoding: .utf8)
+        #expect(Self.reason(folder).contains("selects feature rows outside the 40 rows of mfcc"), "\(Self.reason(folder))")
     }
 }
