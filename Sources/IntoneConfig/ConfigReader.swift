@@ -30,19 +30,19 @@ public struct ConfigReader {
     }
 
     public func int(_ node: Node, min: Int) throws(ConfigFileError) -> Int {
-        guard let i = node.int, i >= min else { throw fail(node, "expected a whole number of at least \(min)") }
+        guard let i = node.plainInt, i >= min else { throw fail(node, "expected a whole number of at least \(min)") }
         return i
     }
 
     public func double(_ node: Node, in range: Range<Double>) throws(ConfigFileError) -> Double {
-        guard let d = node.float, range.contains(d) else {
+        guard let d = node.plainFloat, range.contains(d) else {
             throw fail(node, "expected a number in [\(range.lowerBound), \(range.upperBound == .infinity ? "∞" : String(range.upperBound)))")
         }
         return d
     }
 
     public func double(_ node: Node, positive: Bool) throws(ConfigFileError) -> Double {
-        guard let d = node.float, d > 0, d.isFinite else { throw fail(node, "expected a positive number") }
+        guard let d = node.plainFloat, d > 0, d.isFinite else { throw fail(node, "expected a positive number") }
         return d
     }
 

@@ -94,3 +94,19 @@ public enum YAMLErrors {
         }
     }
 }
+
+extension Node {
+    /// The scalar as a whole number, or nil. Unlike Yams's `int`, base-60 forms (`1:30`, a YAML 1.1
+    /// relic) are not numbers here: Yams traps on one that overflows (`44444444:444000973828010`,
+    /// found by fuzzing), and no Intone setting is written that way.
+    public var plainInt: Int? {
+        guard let s = scalar?.string, !s.contains(":") else { return nil }
+        return int
+    }
+
+    /// The scalar as a number, or nil; base-60 forms are not numbers (see `plainInt`).
+    public var plainFloat: Double? {
+        guard let s = scalar?.string, !s.contains(":") else { return nil }
+        return float
+    }
+}

@@ -41,10 +41,10 @@ extension SweepSpec {
             guard let key = keyNode.string else { throw fail(keyNode, "keys must be names") }
             switch key {
             case "seed":
-                guard let v = value.int, v >= 0 else { throw fail(value, "seed must be a non-negative integer") }
+                guard let v = value.plainInt, v >= 0 else { throw fail(value, "seed must be a non-negative integer") }
                 spec.seed = UInt64(v)
             case "cv":
-                guard let v = value.int, v >= 2, v <= 100 else { throw fail(value, "cv must be an integer from 2 to 100 (folds)") }
+                guard let v = value.plainInt, v >= 2, v <= 100 else { throw fail(value, "cv must be an integer from 2 to 100 (folds)") }
                 spec.folds = v
             case "scoring":
                 guard let s = value.string, let v = Scoring(rawValue: s) else {
@@ -54,10 +54,10 @@ extension SweepSpec {
             case "search":
                 searchNode = value
             case "n_samples":
-                guard let v = value.int, v >= 1 else { throw fail(value, "n_samples must be a positive integer") }
+                guard let v = value.plainInt, v >= 1 else { throw fail(value, "n_samples must be a positive integer") }
                 samples = v
             case "halving_factor":
-                guard let v = value.int, v >= 2 else { throw fail(value, "halving_factor must be an integer ≥ 2") }
+                guard let v = value.plainInt, v >= 2 else { throw fail(value, "halving_factor must be an integer ≥ 2") }
                 factor = v
             case "features":
                 guard let s = value.string, let v = FeatureSummary(rawValue: s) else { throw fail(value, "features must be mean or mean_std") }
@@ -100,7 +100,7 @@ extension SweepSpec {
                 }
                 spec.normalization = v
             case "workers_per_trial":
-                guard let v = value.int, v >= 1, v <= 64 else { throw fail(value, "workers_per_trial must be an integer from 1 to 64") }
+                guard let v = value.plainInt, v >= 1, v <= 64 else { throw fail(value, "workers_per_trial must be an integer from 1 to 64") }
                 spec.workersPerTrial = v
             case "pruning":
                 spec.pruning = try PruningSchedule.parse(value, file: file)
@@ -111,7 +111,7 @@ extension SweepSpec {
                     switch k.string ?? "" {
                     case "method": guard v.string == "viterbi" else { throw fail(v, "smoothing method must be viterbi") }
                     case "stay":
-                        guard let x = v.float else { throw fail(v, "smoothing stay must be a number") }
+                        guard let x = v.plainFloat else { throw fail(v, "smoothing stay must be a number") }
                         if let problem = WindowSmoothing.problem(stay: x) { throw fail(v, problem) }
                         stay = x
                     default: throw fail(k, "unknown smoothing key '\(k.string ?? "")' (known: method, stay)")
@@ -170,10 +170,10 @@ extension SweepSpec {
                                  + (kind == "loguniform" ? " and low > 0" : kind == "randint" ? " (whole numbers; high excluded)" : ""))
         guard let seq = node.sequence, seq.count == 2 else { throw bad }
         if kind == "randint" {
-            guard let lo = seq[0].int, let hi = seq[1].int, lo < hi else { throw bad }
+            guard let lo = seq[0].plainInt, let hi = seq[1].plainInt, lo < hi else { throw bad }
             return .randomInteger(low: lo, high: hi)
         }
-        guard let lo = seq[0].float, let hi = seq[1].float, lo < hi, lo.isFinite, hi.isFinite else { throw bad }
+        guard let lo = seq[0].plainFloat, let hi = seq[1].plainFloat, lo < hi, lo.isFinite, hi.isFinite else { throw bad }
         if kind == "loguniform" {
             guard lo > 0 else { throw bad }
             return .logUniform(low: lo, high: hi)
@@ -194,8 +194,8 @@ extension SweepSpec {
             if node.null != nil && scalar.style == .plain { return .null }
             if scalar.style == .plain {
                 if let b = node.bool { return .bool(b) }
-                if let i = node.int { return .int(i) }
-                if let d = node.float { return .double(d) }
+                if let i = node.plainInt { return .int(i) }
+                if let d = node.plainFloat { return .double(d) }
             }
             return .string(scalar.string)
         }

@@ -95,6 +95,10 @@ struct HostileConfigTests {
         for text in ["a:\n  " + String(repeating: "- ", count: 20_000) + "x\n", "a: 5\"\nb: " + String(repeating: "[", count: 20_000)] {
             #expect(YAMLErrors.limitProblem(text)?.reason.contains("nested more than 64 deep") == true, "\(text.prefix(20))")
         }
+        // Found by fuzzing (Tests/Fuzz/Corpus/model-yaml/sexagesimal-overflow): a YAML 1.1 base-60
+        // integer that overflows trapped inside Yams; base-60 forms are not numbers here.
+        #expect { _ = try ModelConfig.parse("seed: 44444444:444000973828010\n") } throws: { "\($0)".contains("expected a whole number") }
+        #expect { _ = try ModelConfig.parse("epochs: 1:30\n") } throws: { "\($0)".contains("expected a whole number") }
         // Brackets inside quotes and comments are not nesting.
         #expect(YAMLErrors.limitProblem("name: \"" + String(repeating: "[", count: 100) + "\"  # " + String(repeating: "{", count: 100) + "\n") == nil)
     }
