@@ -306,10 +306,10 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             }
             if isReady(handshakeIndex), let handshakes {
                 while let frames = try? handshakes.receiveNow(), let first = frames.first, first.count >= 2 {
-                    let event = Int32(first[0]) | Int32(first[1]) << 8
+                    // ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL or _NO_DETAIL, depending on how far the peer got.
                     let log = lock.withLock { refusedPeers += 1; return logSink }
-                    let kind = event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "it does not speak CurveZMQ (no keys, or not Intone)" : "its handshake failed"
-                    log("refused a peer on \(frames.count > 1 ? String(decoding: frames[1], as: UTF8.self) : "the coordinator's endpoint"): \(kind)")
+                    log("refused a peer on \(frames.count > 1 ? String(decoding: frames[1], as: UTF8.self) : "the coordinator's endpoint"): "
+                        + "its handshake failed (no CurveZMQ keys, or not Intone's protocol)")
                 }
             }
             if isReady(wakeIndex), let waker {
