@@ -22,6 +22,19 @@ public enum ByteCoding {
         return o1 || o2 ? nil : bytes
     }
 
+    /// The values a tensor of `shape` holds, or nil when a size is negative (or 0, unless
+    /// `allowingZero`), the product overflows or passes `limit`: shapes read from untrusted bytes.
+    public static func elementCount(_ shape: [Int], allowingZero: Bool = true, limit: Int = .max) -> Int? {
+        var count = 1
+        for n in shape {
+            guard n > 0 || (allowingZero && n == 0) else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            guard !overflow, product <= limit else { return nil }
+            count = product
+        }
+        return count
+    }
+
     public static func floats(_ values: [Float]) -> [UInt8] {
         #if _endian(little)
         return values.withUnsafeBytes { Array($0) }   // already little-endian: one copy

@@ -133,6 +133,12 @@ public enum NPYFile {
         return (descr, shape, headerStart + headerLength)
     }
 
+    /// The values an array of `shape` holds (parseHeader has refused negative sizes).
+    static func valueCount(_ shape: [Int], file: String) throws(NPYError) -> Int {
+        guard let count = ByteCoding.elementCount(shape) else { throw NPYError(file: file, reason: "shape \(shape) holds more values than can be counted") }
+        return count
+    }
+
     public static func decode(_ data: Data, file: String = "<data>") throws(NPYError) -> NPYArray {
         let (descr, shape, body) = try parseHeader(data, file: file)
         let bytes = [UInt8](data)
@@ -143,12 +149,7 @@ public enum NPYFile {
         default: throw NPYError(file: file, reason: "dtype \(descr) is not supported (float32 or float64 expected)")
         }
         // Sizes come from the file: multiply with overflow checks, and never past what it holds.
-        var count = 1
-        for n in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: n)
-            guard !overflow else { throw NPYError(file: file, reason: "shape \(shape) holds more values than can be counted") }
-            count = product
-        }
+        let count = try valueCount(shape, file: file)
         let (needed, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow, bytes.count - body >= needed else {
             throw NPYError(file: file, reason: "truncated data: \(bytes.count - body) bytes for \(count) values of \(width) bytes")

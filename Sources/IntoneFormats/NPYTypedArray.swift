@@ -99,12 +99,7 @@ public struct NPYTypedArray: Equatable, Sendable {
     public static func decode(_ data: Data, file path: String = "<data>") throws(NPYError) -> NPYTypedArray {
         let (descr, shape, body) = try NPYFile.parseHeader(data, file: path)
         let bytes = [UInt8](data)
-        var count = 1
-        for n in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: n)
-            guard !overflow else { throw NPYError(file: path, reason: "shape \(shape) holds more values than can be counted") }
-            count = product
-        }
+        let count = try NPYFile.valueCount(shape, file: path)
         func need(_ width: Int) throws(NPYError) {
             let (needed, overflow) = count.multipliedReportingOverflow(by: width)
             guard !overflow, bytes.count - body >= needed else { throw NPYError(file: path, reason: "truncated data") }

@@ -72,7 +72,7 @@ extension ModelArchive {
             guard mean.count == std.count, !mean.isEmpty else { throw ModelError("\(path): the normaliser's mean and std differ in length") }
             // The input is built as frames × features and read as the network's input shape.
             let (cells, overflow) = d.network.frames.multipliedReportingOverflow(by: mean.count)
-            guard d.network.frames > 0, !overflow, Self.checkedProduct(d.network.inputShape) == cells else {
+            guard d.network.frames > 0, !overflow, ByteCoding.elementCount(d.network.inputShape, allowingZero: false, limit: 1 << 28) == cells else {
                 throw ModelError("\(path): the network's input \(d.network.inputShape) is not \(d.network.frames) frames of \(mean.count) features")
             }
             var weights: [String: Tensor] = [:]
@@ -101,14 +101,4 @@ extension ModelArchive {
         }
     }
 
-    /// The product of a shape from model.json: nil for a size below 1, overflow or more than 2^28.
-    static func checkedProduct(_ shape: [Int]) -> Int? {
-        var p = 1
-        for d in shape {
-            let (q, overflow) = p.multipliedReportingOverflow(by: d)
-            guard d > 0, !overflow, q <= 1 << 28 else { return nil }
-            p = q
-        }
-        return p
-    }
 }

@@ -187,14 +187,8 @@ extension ReplicaEpochKind {
     /// The bytes of one float32 example of `shape`, or nil for an empty shape, a size below 1 or
     /// one past 2^28 values.
     static func exampleBytes(_ shape: [Int]) -> Int? {
-        guard !shape.isEmpty, shape.count <= 8, shape.allSatisfy({ $0 > 0 }) else { return nil }
-        var values = 1
-        for d in shape {
-            let (product, overflow) = values.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= 1 << 28 else { return nil }
-            values = product
-        }
-        return values * 4
+        guard !shape.isEmpty, shape.count <= 8 else { return nil }
+        return ByteCoding.elementCount(shape, allowingZero: false, limit: 1 << 28).map { $0 * 4 }
     }
 }
 

@@ -248,23 +248,13 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
             throw ClusterError("job \(name) is \(job.state.rawValue); fetch it once `intone jobs show \(name)` says finished, failed or cancelled")
         }
         let folder = root + "/" + name
-        var paths: [String] = []
-        var blobs: [[UInt8]] = []
         let run = folder + "/run"
-        if let walker = FileManager.default.enumerator(atPath: run) {
-            for case let relative as String in walker {
-                var isDirectory: ObjCBool = false
-                let path = run + "/" + relative
-                guard (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil,
-                      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                guard let data = FileManager.default.contents(atPath: path) else { throw ClusterError("cannot read \(path)") }
-                paths.append(relative)
-                blobs.append([UInt8](data))
-            }
+        var paths = filesUnder(run, followingLinks: false)
+        var blobs: [[UInt8]] = []
+        for relative in paths {
+            guard let data = FileManager.default.contents(atPath: run + "/" + relative) else { throw ClusterError("cannot read \(run)/\(relative)") }
+            blobs.append([UInt8](data))
         }
-        let order = paths.indices.sorted { paths[$0] < paths[$1] }
-        paths = order.map { paths[$0] }
-        blobs = order.map { blobs[$0] }
         paths.append(DetachedJobHost.logName)
         blobs.append([UInt8](FileManager.default.contents(atPath: folder + "/job.log") ?? Data()))
         return (FetchedJob(job: job, files: paths), blobs)
@@ -364,20 +354,22 @@ final class DetachedJobHost: JobHost, @unchecked Sendable {
         let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard let i = words.firstIndex(of: "--job-name"), i + 1 < words.count, words[i + 1] == name else { return false }
         kill(pid_t(pid), SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        while kill(pid_t(pid), 0) == 0 && Date() < deadline {
-            // A child of the killed coordinator is now reaped by init; a zombie keeps answering kill 0.
-            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        if kill(pid_t(pid), 0) == 0 {
+        if !waitUntilGone(pid, seconds: 10) {
             kill(pid_t(pid), SIGKILL)
             // Gone before the job starts again (it holds the run directory's lock until it is).
-            let killed = Date().addingTimeInterval(5)
-            while kill(pid_t(pid), 0) == 0 && Date() < killed {
-                if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { break }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
+            _ = waitUntilGone(pid, seconds: 5)
+        }
+        return true
+    }
+
+    /// Whether process `pid` ended within `seconds`. A child of the killed coordinator is reaped
+    /// by init; until then it is a zombie, which still answers kill 0 and counts as gone.
+    private static func waitUntilGone(_ pid: Int, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while kill(pid_t(pid), 0) == 0 {
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains(") Z ") { return true }
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
         }
         return true
     }

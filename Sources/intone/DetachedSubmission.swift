@@ -36,13 +36,8 @@ struct DetachedSubmission {
         let name = url.lastPathComponent.isEmpty || url.lastPathComponent == "/" ? "input" : url.lastPathComponent
         inputs.append(DetachedJobRequest.Input(folder: isDirectory.boolValue, name: name))
         if isDirectory.boolValue {
-            guard let walker = FileManager.default.enumerator(atPath: url.path) else { throw CommandFailure("\(path): cannot list the folder") }
-            var relatives: [String] = []
-            for case let relative as String in walker {
-                var sub: ObjCBool = false
-                if FileManager.default.fileExists(atPath: url.path + "/" + relative, isDirectory: &sub), !sub.boolValue { relatives.append(relative) }
-            }
-            for relative in relatives.sorted() {
+            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CommandFailure("\(path): cannot list the folder") }
+            for relative in filesUnder(url.path, followingLinks: true) {
                 guard let data = FileManager.default.contents(atPath: url.path + "/" + relative) else { throw CommandFailure("\(path)/\(relative): cannot read") }
                 files.append(DetachedJobRequest.File(input: index, path: relative))
                 frames.append([UInt8](data))
@@ -83,4 +78,20 @@ struct DetachedSubmission {
                 """.utf8))
         }
     }
+}
+
+/// The files under `folder` (not folders), as sorted relative paths; symbolic links to files are
+/// listed when `followingLinks` (an upload takes what they point to) and left out otherwise (a
+/// fetch hands out only what the job itself wrote).
+func filesUnder(_ folder: String, followingLinks: Bool) -> [String] {
+    let fm = FileManager.default
+    guard let walker = fm.enumerator(atPath: folder) else { return [] }
+    var relatives: [String] = []
+    for case let relative as String in walker {
+        let path = folder + "/" + relative
+        var isDirectory: ObjCBool = false
+        if !followingLinks, (try? fm.destinationOfSymbolicLink(atPath: path)) != nil { continue }
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { relatives.append(relative) }
+    }
+    return relatives.sorted()
 }

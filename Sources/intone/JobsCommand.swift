@@ -132,7 +132,7 @@ struct JobsFetchCommand: ParsableCommand {
         }
         var bytes = 0
         for (path, data) in zip(fetched.files, blobs) {
-            guard DetachedJobRequest.isSafeRelativePath(path) else { throw CommandFailure("the coordinator sent a file path that leaves \(out): \(path.debugDescription)") }
+            guard SafePath.isPlainRelative(path) else { throw CommandFailure("the coordinator sent a file path that leaves \(out): \(path.debugDescription)") }
             let target = out + "/" + path
             do {
                 try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

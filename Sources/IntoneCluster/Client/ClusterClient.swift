@@ -89,10 +89,7 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
                          waitForWorkers: Double, lastWorkerSeen: inout Date,
                          completed: @Sendable (String, String, [[UInt8]]) -> Void,
                          abandoned: @Sendable (String, String) -> Void) throws(ClusterError) -> SessionEnd {
-        let socket: ZMQSocket
-        do {
-            socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
-        } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        let socket = try connect()
         let sessionStart = Date()
         var welcomed = false
         var submitted = false
@@ -103,8 +100,8 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         while true {
             if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
                 let body = share == JobShare() && command == nil ? nil
-                    : String(decoding: CanonicalJSON.encode(HelloBody(priority: share.priority, maxSlots: share.maxSlots, command: command)), as: UTF8.self)
-                if send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, body: body, role: .client))) { lastSent = Date() }
+                    : String(decoding: CanonicalJSON.encode(HelloBody(share: share, command: command)), as: UTF8.self)
+                if send(hello(body: body)) { lastSent = Date() }
             }
             if welcomed && !submitted {
                 // Frame 1: the tasks; frames 2...: the blobs they refer to.
@@ -167,13 +164,12 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     /// connection made to ask (empty if the coordinator does not answer within 3 s).
     public var ringPeers: [RingPeer] {
         if let recent = shared.peers(within: 1) { return recent }
-        guard let socket = try? security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))",
-                                                       sendTimeout: 1000) else { return [] }
+        guard let socket = try? connect() else { return [] }
         let begun = Date()
         var lastSent = Date.distantPast
         while Date().timeIntervalSince(begun) < 3 {
             if Date().timeIntervalSince(lastSent) >= 0.5 {
-                _ = try? socket.send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client)).frames())
+                _ = try? socket.send(hello().frames())
                 lastSent = Date()
             }
             if let frames = try? socket.receive(timeout: 100), let message = WireMessage.parse(frames), message.envelope.type == .welcome {
@@ -223,6 +219,18 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         return (fetched, reply.blobs)
     }
 
+    /// A new connection to the coordinator (a fresh routing id: a session of its own).
+    private func connect() throws(ClusterError) -> ZMQSocket {
+        do {
+            return try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
+        } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+    }
+
+    /// This client's hello, with `body` (its share and command) when it has one.
+    private func hello(body: String? = nil) -> WireMessage {
+        WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, body: body, role: .client))
+    }
+
     /// One request on a short connection, answered with the job table.
     private func control(_ request: Envelope, timeout: Double) throws(ClusterError) -> JobTable {
         let reply = try exchange(WireMessage(request), answer: .jobs, timeout: timeout)
@@ -235,17 +243,14 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
     /// One request on a short connection: hello as a client, `request`, the reply of type `answer`
     /// (or a `jobs` reply with a reason: the request failed), bye.
     private func exchange(_ request: WireMessage, answer: Envelope.Kind, timeout: Double) throws(ClusterError) -> WireMessage {
-        let socket: ZMQSocket
-        do {
-            socket = try security.connectDealer(context: context, endpoint: endpoint, routingID: "\(name)-\(UInt32.random(in: 0 ... .max))", sendTimeout: 1000)
-        } catch { throw ClusterError("cannot connect to \(endpoint): \(error)") }
+        let socket = try connect()
         defer { _ = try? socket.send(WireMessage(Envelope(type: .bye)).frames()) }
         let begun = Date()
         var lastSent = Date.distantPast
         var welcomed = false
         while Date().timeIntervalSince(begun) < timeout {
             if !welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
-                _ = try? socket.send(WireMessage(Envelope(type: .hello, worker: name, host: ProcessInfo.processInfo.hostName, role: .client)).frames())
+                _ = try? socket.send(hello().frames())
                 lastSent = Date()
             }
             if welcomed && Date().timeIntervalSince(lastSent) >= 0.5 {
@@ -272,11 +277,4 @@ public final class ClusterClient: TaskScheduler, @unchecked Sendable {
         }
         throw ClusterError("no coordinator answered at \(endpoint) within \(Int(timeout)) s: is `intone coordinator` running there, is this host's key in its allow-list, and is --coordinator-key its public key?")
     }
-}
-
-/// A client's hello body: its share of the workers and the command it runs.
-struct HelloBody: Codable {
-    var priority: Double
-    var maxSlots: Int?
-    var command: String?
 }

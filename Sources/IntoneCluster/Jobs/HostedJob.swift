@@ -119,12 +119,12 @@ public struct DetachedJobRequest: Codable, Equatable, Sendable {
         if let name, !HostedJob.isValidName(name) { throw ClusterError("\(name.debugDescription) is not a job name (letters, digits, '-', '_', '.')") }
         guard frames == files.count else { throw ClusterError("the request lists \(files.count) file(s) but carries \(frames)") }
         guard arguments.count <= 10_000, inputs.count <= 1_000 else { throw ClusterError("too many arguments or inputs") }
-        for i in inputs where !Self.isSafeRelativePath(i.name) || i.name.contains("/") {
+        for i in inputs where !SafePath.isPlainRelative(i.name) || i.name.contains("/") {
             throw ClusterError("input name \(i.name.debugDescription) is not a plain file or folder name")
         }
         for f in files {
             guard inputs.indices.contains(f.input) else { throw ClusterError("file \(f.path.debugDescription) names input \(f.input), which does not exist") }
-            guard Self.isSafeRelativePath(f.path) else { throw ClusterError("file path \(f.path.debugDescription) is not a relative path inside its input") }
+            guard SafePath.isPlainRelative(f.path) else { throw ClusterError("file path \(f.path.debugDescription) is not a relative path inside its input") }
         }
         for a in arguments {
             for n in Self.placeholders(in: a) where !inputs.indices.contains(n) {
@@ -152,8 +152,6 @@ public struct DetachedJobRequest: Codable, Equatable, Sendable {
         return found
     }
 
-    /// A non-empty relative path of plain components (no `..`, `.`, empty component or NUL).
-    public static func isSafeRelativePath(_ path: String) -> Bool { SafePath.isPlainRelative(path) }
 }
 
 /// What `intone jobs fetch` receives: the job as journaled, and its files (frames after the

@@ -146,18 +146,27 @@ public struct JobShare: Codable, Equatable, Sendable {
         self.maxSlots = maxSlots.map { max(1, $0) }
     }
 
-    /// The command a client's hello body names (`{"command": "sweep", ...}`), if any.
-    static func command(helloBody body: String?) -> String? {
-        struct Described: Decodable { var command: String? }
-        guard let body, let c = CanonicalJSON.decode(Described.self, Array(body.utf8))?.command,
-              HostedJob.isValidName(c), c.count <= 32 else { return nil }
-        return c
+}
+
+/// A client's hello body: its share of the workers and the command it runs
+/// (`{"priority": 2, "maxSlots": 8, "command": "sweep"}`; every field optional).
+struct HelloBody: Codable {
+    var priority: Double?
+    var maxSlots: Int?
+    var command: String?
+
+    init(share: JobShare, command: String?) {
+        priority = share.priority
+        maxSlots = share.maxSlots
+        self.command = command
     }
 
-    /// The share a client's hello body asks for (the default for none or an unreadable one).
-    static func from(helloBody body: String?) -> JobShare {
-        guard let body, let s = CanonicalJSON.decode(JobShare.self, Array(body.utf8)) else { return JobShare() }
-        return JobShare(priority: s.priority, maxSlots: s.maxSlots)
+    /// The share and command a hello body asks for (the defaults for none or an unreadable one;
+    /// a command that is no plain name is dropped).
+    static func decode(_ body: String?) -> (share: JobShare, command: String?) {
+        guard let body, let h = CanonicalJSON.decode(HelloBody.self, Array(body.utf8)) else { return (JobShare(), nil) }
+        let command = h.command.flatMap { HostedJob.isValidName($0) && $0.count <= 32 ? $0 : nil }
+        return (JobShare(priority: h.priority ?? 1, maxSlots: h.maxSlots), command)
     }
 }
 

@@ -119,9 +119,10 @@ extension CoordinatorCore {
             }
             if let old = clients[peer] { drop(client: peer, old, into: &out, announce: false) }
             clientNames[peer] = name
-            shares[.client(peer)] = JobShare.from(helloBody: e.body)
+            let asked = HelloBody.decode(e.body)
+            shares[.client(peer)] = asked.share
             clients[peer] = Client(name: name, lastHeard: now, lastHeartbeatSent: now)
-            if let command = JobShare.command(helloBody: e.body) { jobCommands[name] = command }
+            if let command = asked.command { jobCommands[name] = command }
             if let key { jobOwners[name] = key }
             out.append(.send(to: peer, WireMessage(Envelope(type: .welcome, heartbeatMilliseconds: heartbeatMilliseconds, body: ringPeersBody,
                                                             workers: workers.count))))

@@ -242,34 +242,30 @@ public final class CoordinatorShell: TaskScheduler, @unchecked Sendable {
             // ZeroMQ binds addresses, not host names.
             try socket.bind(bind.replacingOccurrences(of: "tcp://localhost:", with: "tcp://127.0.0.1:"))
         } catch {
-            outcome.value = .failure(ClusterError("cannot bind \(bind): \(error.reason)"))
+            return fail(ClusterError("cannot bind \(bind): \(error.reason)"))
+        }
+        /// Hands the initialiser a failure and ends the service thread.
+        func fail(_ error: ClusterError) {
+            outcome.value = .failure(error)
             ready.signal()
             stopped.signal()
-            return
         }
-        if let metrics {
-            do {
-                metricsServer = try MetricsEndpoint(context: context, bind: metrics)
-                outcome.metrics = metricsServer?.endpoint
-            } catch {
-                outcome.value = .failure(ClusterError("cannot serve metrics on \(metrics): \(error.reason)"))
-                ready.signal()
-                stopped.signal()
-                return
+        /// An HTTP endpoint (metrics, dashboard) bound to `endpoint`, if one is asked for.
+        func http(_ endpoint: String?, _ what: String) throws(ClusterError) -> MetricsEndpoint? {
+            guard let endpoint else { return nil }
+            do { return try MetricsEndpoint(context: context, bind: endpoint) } catch {
+                throw ClusterError("cannot serve \(what) on \(endpoint): \(error.reason)")
             }
         }
-        var dashboardServer: MetricsEndpoint?
-        if let dashboard {
-            do {
-                dashboardServer = try MetricsEndpoint(context: context, bind: dashboard)
-                outcome.dashboard = dashboardServer?.endpoint
-            } catch {
-                outcome.value = .failure(ClusterError("cannot serve the dashboard on \(dashboard): \(error.reason)"))
-                ready.signal()
-                stopped.signal()
-                return
-            }
+        let dashboardServer: MetricsEndpoint?
+        do {
+            metricsServer = try http(metrics, "metrics")
+            dashboardServer = try http(dashboard, "the dashboard")
+        } catch {
+            return fail(error)
         }
+        outcome.metrics = metricsServer?.endpoint
+        outcome.dashboard = dashboardServer?.endpoint
         // With keys, a peer that fails the handshake before ZAP is asked (no keys at all, or not
         // Intone's protocol) is logged and counted as a refusal too.
         var handshakes: ZMQSocket?
